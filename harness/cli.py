@@ -1,0 +1,59 @@
+"""The `harness` command: parse, call, print. Usage errors exit 2 with one line, no traceback."""
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from harness.errors import HarnessError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="harness", description="Benchmark-driven code optimization.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    verify = commands.add_parser("verify", help="verdict on a candidate module for a target")
+    verify.add_argument("target", help="bundled target name or path to a target folder")
+    verify.add_argument("--candidate", required=True, type=Path, help="module replacing the entry")
+    verify.add_argument("--json", action="store_true", help="print one JSON object")
+    verify.add_argument("--seed", type=int, help="seed for inputs (default: fresh)")
+    return parser
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from harness.targets.loader import load_target
+    from harness.verify.gate import CorrectnessGate
+    from harness.verify.render import print_verdict
+
+    target = load_target(args.target)
+    try:
+        source = args.candidate.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise HarnessError(f"cannot read candidate {args.candidate}: {exc}") from None
+    verdict = CorrectnessGate().evaluate(target, source, seed=args.seed)
+    if args.json:
+        print(json.dumps(verdict.to_json()))
+    else:
+        print_verdict(verdict)
+    return 0 if verdict.accepted else 1
+
+
+_COMMANDS = {"verify": _verify}
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    args = _parser().parse_args(argv)
+    try:
+        code = _COMMANDS[args.command](args)
+    except HarnessError as exc:
+        print(f"harness: error: {exc}", file=sys.stderr)
+        code = 2
+    except KeyboardInterrupt:
+        code = 130
+    sys.exit(code)

@@ -1,0 +1,213 @@
+"""The parent side of the sandbox: a limited child process serving calls over JSON lines."""
+
+import json
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import sysconfig
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.sandbox.limits import Limits, child_env, isolation_prefix, set_limits
+from harness.sandbox.worker import decode, encode
+
+WORKER = Path(__file__).with_name("worker.py")
+_MAX_REPLY_BYTES = 256 * 1024 * 1024
+_STARTUP_SECONDS = 60.0
+# The child reads these but nothing else outside its working directory.
+_SYSTEM_READ_ROOTS = ["/usr", "/lib", "/lib64", "/etc/localtime", "/etc/ld.so.cache", "/dev/null",
+                      "/dev/urandom", "/proc/self", "/proc/cpuinfo", "/sys/devices/system/cpu"]
+
+
+@dataclass(frozen=True)
+class CallResult:
+    """What one call produced. `kind` is ok, exception, type, timeout, crash or protocol."""
+
+    kind: str
+    output: Any = None
+    args_after: Any = None
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.kind == "ok"
+
+
+@dataclass
+class SandboxSpec:
+    """What to run: `function` from `module_file`, imported as `module_name`."""
+
+    module_file: Path
+    module_name: str
+    function: str
+    workdir: Path
+    sandboxed: bool = True
+    limits: Limits = field(default_factory=Limits)
+    blocked_imports: tuple[str, ...] = ("harness", "reference_impls")
+    preload: tuple[str, ...] = ("numpy",)
+
+
+class SandboxError(RuntimeError):
+    """The child could not start or import its module; `str()` says why."""
+
+
+class SandboxProcess:
+    """One child process; restart() after a crash or timeout gives a fresh one."""
+
+    def __init__(self, spec: SandboxSpec) -> None:
+        self.spec = spec
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._buffer = b""
+        self._next_id = 0
+        self.stderr_path = spec.workdir / ".stderr"
+
+    def start(self) -> None:
+        self._buffer = b""
+        stderr = self.stderr_path.open("ab")
+        self._proc = subprocess.Popen(
+            [*isolation_prefix(), sys.executable, "-I", str(WORKER), json.dumps(self._config())],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
+            cwd=self.spec.workdir, env=child_env(self.spec.workdir),
+            start_new_session=True, preexec_fn=lambda: set_limits(self.spec.limits),
+        )  # fmt: skip
+        stderr.close()
+        hello = self._read_line(_STARTUP_SECONDS)
+        if hello is None or not json.loads(hello).get("ready"):
+            detail = json.loads(hello)["error"] if hello else self._death_reason()
+            self.kill()
+            raise SandboxError(detail)
+
+    def call(self, args: list[Any], timeout: float) -> CallResult:
+        if not self.alive:
+            self.start()
+        self._next_id += 1
+        request = {"id": self._next_id, "args": encode(args, "arguments")}
+        assert self._proc is not None and self._proc.stdin is not None
+        try:
+            self._proc.stdin.write(json.dumps(request).encode() + b"\n")
+            self._proc.stdin.flush()
+        except BrokenPipeError:
+            return self._failure("crash", self._death_reason())
+        return self._reply(timeout)
+
+    def _reply(self, timeout: float) -> CallResult:
+        line = self._read_line(timeout)
+        if line is None:
+            if self.alive:
+                self.kill()
+                return self._failure("timeout", f"no result within {timeout:g} s (killed)")
+            return self._failure("crash", self._death_reason())
+        try:
+            reply = json.loads(line)
+            if reply.get("id") != self._next_id:
+                raise ValueError("reply id does not match the request")
+        except ValueError as exc:
+            self.kill()
+            return self._failure("protocol", f"unreadable reply from the candidate process: {exc}")
+        if not reply["ok"]:
+            return CallResult(reply["kind"], error=reply["error"])
+        return CallResult("ok", decode(reply["output"]), decode(reply["args_after"]))
+
+    def _failure(self, kind: str, error: str) -> CallResult:
+        return CallResult(kind, error=error)
+
+    @property
+    def alive(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def kill(self) -> None:
+        """Kill the child's whole process group, so nothing it started survives."""
+        if self._proc is None:
+            return
+        try:
+            os.killpg(self._proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass  # already gone
+        self._proc.wait()
+        for pipe in (self._proc.stdin, self._proc.stdout):
+            if pipe is not None:
+                pipe.close()
+
+    def close(self) -> None:
+        self.kill()
+
+    def __enter__(self) -> "SandboxProcess":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _read_line(self, timeout: float) -> bytes | None:
+        assert self._proc is not None and self._proc.stdout is not None
+        stream = self._proc.stdout
+        deadline = time.monotonic() + timeout
+        with selectors.DefaultSelector() as selector:
+            selector.register(stream, selectors.EVENT_READ)
+            while b"\n" not in self._buffer:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not selector.select(remaining):
+                    return None
+                chunk = os.read(stream.fileno(), 1 << 20)
+                if not chunk or len(self._buffer) > _MAX_REPLY_BYTES:
+                    return None
+                self._buffer += chunk
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        return line
+
+    def _death_reason(self) -> str:
+        assert self._proc is not None
+        try:
+            code = self._proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            return "the candidate process stopped answering (killed)"
+        return describe_exit(code, self._stderr_tail())
+
+    def _stderr_tail(self) -> str:
+        try:
+            lines = self.stderr_path.read_text(errors="replace").strip().splitlines()
+        except OSError:
+            return ""
+        return lines[-1][:300] if lines else ""
+
+    def _config(self) -> dict[str, Any]:
+        spec = self.spec
+        read_roots, path_roots = sandbox_roots()
+        return {
+            "module_file": str(spec.module_file),
+            "module_name": spec.module_name,
+            "module_dir": str(spec.module_file.parent),
+            "function": spec.function,
+            "workdir": str(spec.workdir.resolve()),
+            "sandboxed": spec.sandboxed,
+            "read_roots": read_roots,
+            "path_roots": path_roots,
+            "blocked_imports": list(spec.blocked_imports),
+            "preload": list(spec.preload),
+        }
+
+
+def sandbox_roots() -> tuple[list[str], list[str]]:
+    """(where sandboxed code may read, where its import path may point): Python's own files."""
+    prefixes = sorted({sys.prefix, sys.base_prefix, sys.exec_prefix, *_site_dirs()})
+    path_roots = [os.path.realpath(p) for p in prefixes]
+    return [*path_roots, *(os.path.realpath(p) for p in _SYSTEM_READ_ROOTS)], path_roots
+
+
+def _site_dirs() -> list[str]:
+    paths = sysconfig.get_paths()
+    return [paths["stdlib"], paths["platstdlib"], paths["purelib"], paths["platlib"]]
+
+
+def describe_exit(code: int, stderr_tail: str) -> str:
+    if code < 0:
+        name = signal.Signals(-code).name
+        why = {"SIGXCPU": "CPU-time limit reached", "SIGKILL": "killed (memory or time limit)",
+               "SIGSEGV": "segmentation fault"}.get(name, "killed by a signal")  # fmt: skip
+        return f"the candidate process died: {name} ({why})"
+    tail = f": {stderr_tail}" if stderr_tail else ""
+    return f"the candidate process exited with code {code}{tail}"

@@ -1,0 +1,162 @@
+"""Find, read and validate a target folder."""
+
+import ast
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from harness.errors import ConfigError
+from harness.targets.config import TargetConfig
+from harness.targets.equivalence import comparators
+from harness.targets.types import TypeSpec, parse_type
+
+BUNDLED_TARGETS = Path(__file__).resolve().parents[2] / "targets"
+
+
+@dataclass(frozen=True)
+class Target:
+    """A validated target with its paths resolved."""
+
+    name: str
+    folder: Path
+    config: TargetConfig
+    module: str
+    function: str
+    reference_file: Path
+    reference_function: str
+    output_type: TypeSpec
+    arity: int
+
+    @property
+    def entry_file(self) -> Path:
+        return self.folder / (self.module.replace(".", "/") + ".py")
+
+    def baseline_source(self) -> str:
+        return self.entry_file.read_text(encoding="utf-8")
+
+
+def bundled_names() -> list[str]:
+    if not BUNDLED_TARGETS.is_dir():
+        return []
+    return sorted(p.parent.name for p in BUNDLED_TARGETS.glob("*/target.toml"))
+
+
+def resolve_folder(name_or_path: str) -> Path:
+    path = Path(name_or_path)
+    if (path / "target.toml").is_file():
+        return path.resolve()
+    if path.is_dir():
+        raise ConfigError(f"{path} has no target.toml; see README 'Target format'")
+    bundled = BUNDLED_TARGETS / name_or_path
+    if re.fullmatch(r"[\w-]+", name_or_path) and (bundled / "target.toml").is_file():
+        return bundled
+    names = ", ".join(bundled_names()) or "none found"
+    raise ConfigError(
+        f"unknown target {name_or_path!r}; give a folder with a target.toml or a bundled "
+        f"target: {names}"
+    )
+
+
+def load_target(name_or_path: str) -> Target:
+    folder = resolve_folder(name_or_path)
+    toml_path = folder / "target.toml"
+    config = _read_config(toml_path)
+    module, function = config.entry.split(":")
+    reference_path, reference_function = config.reference.rsplit(":", 1)
+    target = Target(
+        name=folder.name,
+        folder=folder,
+        config=config,
+        module=module,
+        function=function,
+        reference_file=_find_upward(folder, reference_path, toml_path, "reference"),
+        reference_function=reference_function,
+        output_type=_parse_type(config.output_type, toml_path),
+        arity=signature_arity(config.signature, toml_path),
+    )
+    _check_files(target, toml_path)
+    return target
+
+
+def _read_config(toml_path: Path) -> TargetConfig:
+    text = toml_path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{toml_path}: not valid TOML: {exc}") from None
+    try:
+        return TargetConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, toml_path, text)) from None
+
+
+def _describe(exc: ValidationError, toml_path: Path, text: str) -> str:
+    error = exc.errors()[0]
+    location = [str(part) for part in error["loc"]]
+    key = location[-1]
+    section = ".".join(location[:-1])
+    where = f"[{section}] " if section else ""
+    line = _line_of(text, key)
+    at = f" (line {line})" if line else ""
+    if error["type"] == "extra_forbidden":
+        allowed = ", ".join(_fields_at(TargetConfig, location[:-1]))
+        return f"{toml_path}: unknown key {where}{key!r}{at}; allowed: {allowed}"
+    if error["type"] == "missing":
+        return f"{toml_path}: missing key {where}{key!r}; see README 'Target format'"
+    return f"{toml_path}: {where}{key}{at}: {error['msg']}"
+
+
+def _fields_at(model: type[BaseModel], path: list[str]) -> list[str]:
+    for part in path:
+        annotation = model.model_fields[part].annotation
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return []
+        model = annotation
+    return list(model.model_fields)
+
+
+def _line_of(text: str, key: str) -> int | None:
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=", re.MULTILINE)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _find_upward(folder: Path, relative: str, toml_path: Path, key: str) -> Path:
+    for base in (folder, *folder.parents):
+        candidate = base / relative
+        if candidate.is_file():
+            return candidate.resolve()
+    raise ConfigError(f"{toml_path}: {key} file {relative!r} not found in {folder} or above")
+
+
+def _parse_type(text: str, toml_path: Path) -> TypeSpec:
+    try:
+        return parse_type(text)
+    except ConfigError as exc:
+        raise ConfigError(f"{toml_path}: output_type: {exc}") from None
+
+
+def signature_arity(signature: str, toml_path: Path) -> int:
+    try:
+        tree = ast.parse(f"def {signature}: pass")
+    except SyntaxError:
+        raise ConfigError(
+            f"{toml_path}: signature {signature!r} is not `name(arg: type, ...) -> type`"
+        ) from None
+    definition = tree.body[0]
+    assert isinstance(definition, ast.FunctionDef)
+    return len(definition.args.posonlyargs) + len(definition.args.args)
+
+
+def _check_files(target: Target, toml_path: Path) -> None:
+    comparators.get(target.config.equivalence.rule)
+    for relative in [*target.config.editable, target.config.inputs.generator]:
+        if not (target.folder / relative).is_file():
+            raise ConfigError(f"{toml_path}: file {relative!r} not found in {target.folder}")
+    if not target.entry_file.is_file():
+        raise ConfigError(f"{toml_path}: entry module file {target.entry_file.name} not found")
+    if target.entry_file.relative_to(target.folder).as_posix() not in target.config.editable:
+        raise ConfigError(f"{toml_path}: the entry module must be listed in `editable`")

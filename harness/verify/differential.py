@@ -1,0 +1,108 @@
+"""Differential testing: the candidate's output against the reference's, one input at a time.
+
+The candidate and the reference run in different processes; the expected output never enters the
+candidate's process. Results arrive as decoded plain data and are compared here, in the parent.
+"""
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness.errors import TargetError
+from harness.sandbox.limits import Limits
+from harness.sandbox.process import CallResult, SandboxProcess, SandboxSpec
+from harness.targets.equivalence import compare, exact
+from harness.targets.loader import Target
+from harness.targets.types import type_errors
+
+_SHOWN_CHARS = 300
+
+
+def shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + f"... ({len(text)} chars)"
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """Why the candidate's answer on `args` is not acceptable."""
+
+    args: list[Any]
+    reason: str
+    expected: Any
+    actual: Any
+    kind: str  # the candidate call's kind: ok, exception, type, timeout, crash, protocol
+
+
+class Differential:
+    """Owns a candidate process and a reference process for one verification."""
+
+    def __init__(self, target: Target, candidate_file: Path, workdir: Path) -> None:
+        self.target = target
+        limits = target.config.limits
+        self.timeout = limits.call_timeout_seconds
+        sandbox_limits = Limits(cpu_seconds=limits.cpu_seconds, memory_mb=limits.memory_mb)
+        candidate_dir = workdir / "candidate"
+        candidate_dir.mkdir()
+        module_file = candidate_dir / candidate_file.name
+        shutil.copyfile(candidate_file, module_file)
+        self.candidate = SandboxProcess(SandboxSpec(
+            module_file, target.module, target.function, candidate_dir, limits=sandbox_limits,
+        ))  # fmt: skip
+        reference_dir = workdir / "reference"
+        reference_dir.mkdir()
+        self.reference = SandboxProcess(SandboxSpec(
+            target.reference_file, f"_reference_{target.name}", target.reference_function,
+            reference_dir, sandboxed=False,
+        ))  # fmt: skip
+        self._expected: dict[str, Any] = {}
+
+    def close(self) -> None:
+        self.candidate.close()
+        self.reference.close()
+
+    def expected(self, args: list[Any]) -> Any:
+        key = shown(args) if len(repr(args)) < 10_000 else None
+        if key is not None and key in self._expected:
+            return self._expected[key]
+        result = self.reference.call(args, timeout=max(60.0, self.timeout))
+        self._check_reference(args, result)
+        if key is not None:
+            self._expected[key] = result.output
+        return result.output
+
+    def _check_reference(self, args: list[Any], result: CallResult) -> None:
+        problem = result.error if not result.ok else type_errors(result.output, self.target.output_type)
+        if problem:
+            raise TargetError(
+                f"target {self.target.name}: the reference fails on its own input {shown(args)}: "
+                f"{problem}; fix the generator or the reference"
+            )
+
+    def check(self, args: list[Any]) -> Mismatch | None:
+        """None when the candidate agrees with the reference on `args`."""
+        expected = self.expected(args)
+        result = self.candidate.call(args, self.timeout)
+        if not result.ok:
+            return Mismatch(args, f"{_KIND_WORDS[result.kind]}: {result.error}", expected, None,
+                            result.kind)  # fmt: skip
+        reason = type_errors(result.output, self.target.output_type)
+        if reason is None and not self.target.config.mutates_inputs:
+            changed = exact(args, result.args_after, self.target.config.equivalence)
+            reason = f"mutates its inputs ({changed.replace('output', 'arguments', 1)})" if changed else None
+        if reason is None:
+            difference = compare(expected, result.output, self.target.config.equivalence)
+            reason = f"wrong result, {difference}" if difference else None
+        elif reason.startswith("output"):
+            reason = f"wrong type, {reason}"
+        return Mismatch(args, reason, expected, result.output, "ok") if reason else None
+
+
+_KIND_WORDS = {
+    "exception": "raised",
+    "type": "wrong type",
+    "timeout": "timed out",
+    "crash": "crashed",
+    "protocol": "broke the sandbox protocol",
+}

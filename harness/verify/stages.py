@@ -1,0 +1,133 @@
+"""The correctness gate's stages, cheapest first. Each returns a Check, or None if it does not apply."""
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, find, settings
+from hypothesis.errors import NoSuchExample
+
+from harness.sandbox.process import SandboxError
+from harness.targets.inputs import Case, InputSource
+from harness.targets.loader import Target
+from harness.verify.differential import Differential, Mismatch, shown
+from harness.verify.screen import screen
+from harness.verify.target_tests import run_test_command
+from harness.verify.verdict import Check, Counterexample
+
+
+@dataclass
+class GateContext:
+    target: Target
+    source: str
+    candidate_file: Path
+    seed: int
+    inputs: InputSource
+    differential: Differential
+    workdir: Path
+
+
+Stage = Callable[[GateContext], Check | None]
+
+
+def static_screen(ctx: GateContext) -> Check:
+    name = "static screen"
+    try:
+        findings = screen(ctx.source, ctx.target.function, ctx.target.arity)
+    except SyntaxError as exc:
+        return Check(name, False, f"syntax error at line {exc.lineno}: {exc.msg}")
+    if findings:
+        return Check(name, False, "; ".join(map(str, findings)))
+    return Check(name, True, "no flagged constructs; entry function found with the right arity")
+
+
+def import_candidate(ctx: GateContext) -> Check:
+    name = "import in sandbox"
+    try:
+        ctx.differential.candidate.start()
+    except SandboxError as exc:
+        return Check(name, False, f"the module does not import in the sandbox: {exc}")
+    return Check(name, True, "imported in a separate, limited process")
+
+
+def edge_cases(ctx: GateContext) -> Check:
+    return _differential_check(ctx, "edge cases", ctx.inputs.edge_cases())
+
+
+def small_inputs(ctx: GateContext) -> Check:
+    sizes = ctx.target.config.inputs.small_sizes
+    return _differential_check(ctx, "small random inputs", ctx.inputs.random_cases(sizes, ctx.seed, "small"))
+
+
+def benchmark_size_inputs(ctx: GateContext) -> Check:
+    sizes = ctx.target.config.inputs.bench_sizes
+    return _differential_check(ctx, "benchmark-size inputs", ctx.inputs.random_cases(sizes, ctx.seed, "bench"))
+
+
+def _differential_check(ctx: GateContext, name: str, cases: list[Case]) -> Check:
+    for case in cases:
+        mismatch = ctx.differential.check(case.args)
+        if mismatch:
+            return _failed(name, f"{case.label}: {mismatch.reason}", mismatch)
+    return Check(name, True, f"{len(cases)} inputs agree with the reference")
+
+
+def _failed(name: str, detail: str, mismatch: Mismatch) -> Check:
+    example = Counterexample(shown(mismatch.args), shown(mismatch.expected), shown(mismatch.actual))
+    return Check(name, False, detail, example)
+
+
+class _StopShrinking(Exception):
+    """A timeout or crash: each retry is expensive, so the unshrunk input is reported."""
+
+    def __init__(self, mismatch: Mismatch) -> None:
+        self.mismatch = mismatch
+
+
+def property_based(ctx: GateContext) -> Check | None:
+    name = "property-based inputs (hypothesis)"
+    examples = ctx.target.config.inputs.property_examples
+    strategy = ctx.inputs.strategy()
+    if strategy is None or examples == 0:
+        return None
+
+    def disagrees(args: list[Any]) -> bool:
+        mismatch = ctx.differential.check(args)
+        if mismatch is not None and mismatch.kind in {"timeout", "crash", "protocol"}:
+            raise _StopShrinking(mismatch)
+        return mismatch is not None
+
+    config = settings(max_examples=examples, database=None, deadline=None,
+                      suppress_health_check=list(HealthCheck),
+                      phases=[Phase.generate, Phase.shrink])  # fmt: skip
+    try:
+        found = find(strategy, disagrees, settings=config, random=random.Random(ctx.seed))
+    except NoSuchExample:
+        return Check(name, True, f"{examples} generated inputs agree with the reference")
+    except _StopShrinking as stop:
+        return _failed(name, stop.mismatch.reason, stop.mismatch)
+    mismatch = ctx.differential.check(found)
+    if mismatch is None:
+        return Check(name, False, f"flaky: disagreed on {shown(found)} once, agreed on a re-run")
+    return _failed(name, f"minimal failing input (shrunk): {mismatch.reason}", mismatch)
+
+
+def target_tests(ctx: GateContext) -> Check | None:
+    command = ctx.target.config.test_command
+    if not command:
+        return None
+    passed, detail = run_test_command(ctx.target, ctx.candidate_file, command, ctx.workdir)
+    return Check("target's own tests", passed, detail)
+
+
+STAGES: list[Stage] = [
+    static_screen,
+    import_candidate,
+    edge_cases,
+    small_inputs,
+    property_based,
+    benchmark_size_inputs,
+    target_tests,
+]

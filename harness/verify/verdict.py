@@ -1,0 +1,62 @@
+"""The verdict on a candidate: the JSON contract other tools script against."""
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    """An input on which the candidate disagrees with the reference."""
+
+    args: str
+    expected: str
+    actual: str
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    passed: bool
+    detail: str
+    counterexample: Counterexample | None = None
+
+
+@dataclass
+class Verdict:
+    target: str
+    seed: int
+    checks: list[Check] = field(default_factory=list)
+    speedup: float | None = None
+    speedup_ci: tuple[float, float] | None = None
+
+    @property
+    def correct(self) -> bool:
+        return bool(self.checks) and all(check.passed for check in self.checks)
+
+    @property
+    def accepted(self) -> bool:
+        return self.correct
+
+    @property
+    def reasons(self) -> list[str]:
+        failed = [f"{check.name}: {check.detail}" for check in self.checks if not check.passed]
+        return failed or ["correct: every check passed"]
+
+    @property
+    def counterexample(self) -> Counterexample | None:
+        return next((c.counterexample for c in self.checks if c.counterexample), None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "target": self.target,
+            "accepted": self.accepted,
+            "correct": self.correct,
+            "speedup": self.speedup,
+            "speedup_ci": list(self.speedup_ci) if self.speedup_ci else None,
+            "reasons": self.reasons,
+            "checks": [
+                {key: value for key, value in asdict(check).items() if value is not None}
+                for check in self.checks
+            ],
+            "seed": self.seed,
+        }
