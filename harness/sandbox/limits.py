@@ -62,4 +62,3 @@ def isolation_prefix() -> tuple[str, ...]:
         if probe.returncode == 0:
             return tuple(command)
     return ()
-

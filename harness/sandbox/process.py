@@ -1,5 +1,6 @@
 """The parent side of the sandbox: a limited child process serving calls over JSON lines."""
 
+import contextlib
 import json
 import os
 import selectors
@@ -19,8 +20,18 @@ WORKER = Path(__file__).with_name("worker.py")
 _MAX_REPLY_BYTES = 256 * 1024 * 1024
 _STARTUP_SECONDS = 60.0
 # The child reads these but nothing else outside its working directory.
-_SYSTEM_READ_ROOTS = ["/usr", "/lib", "/lib64", "/etc/localtime", "/etc/ld.so.cache", "/dev/null",
-                      "/dev/urandom", "/proc/self", "/proc/cpuinfo", "/sys/devices/system/cpu"]
+_SYSTEM_READ_ROOTS = [
+    "/usr",
+    "/lib",
+    "/lib64",
+    "/etc/localtime",
+    "/etc/ld.so.cache",
+    "/dev/null",
+    "/dev/urandom",
+    "/proc/self",
+    "/proc/cpuinfo",
+    "/sys/devices/system/cpu",
+]
 
 
 @dataclass(frozen=True)
@@ -70,10 +81,14 @@ class SandboxProcess:
         stderr = self.stderr_path.open("ab")
         self._proc = subprocess.Popen(
             [*isolation_prefix(), sys.executable, "-I", str(WORKER), json.dumps(self._config())],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
-            cwd=self.spec.workdir, env=child_env(self.spec.workdir),
-            start_new_session=True, preexec_fn=lambda: set_limits(self.spec.limits),
-        )  # fmt: skip
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            cwd=self.spec.workdir,
+            env=child_env(self.spec.workdir),
+            start_new_session=True,
+            preexec_fn=lambda: set_limits(self.spec.limits),
+        )
         stderr.close()
         hello = self._read_line(_STARTUP_SECONDS)
         if hello is None or not json.loads(hello).get("ready"):
@@ -123,10 +138,8 @@ class SandboxProcess:
         """Kill the child's whole process group, so nothing it started survives."""
         if self._proc is None:
             return
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):  # already gone
             os.killpg(self._proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass  # already gone
         self._proc.wait()
         for pipe in (self._proc.stdin, self._proc.stdout):
             if pipe is not None:
@@ -206,8 +219,11 @@ def _site_dirs() -> list[str]:
 def describe_exit(code: int, stderr_tail: str) -> str:
     if code < 0:
         name = signal.Signals(-code).name
-        why = {"SIGXCPU": "CPU-time limit reached", "SIGKILL": "killed (memory or time limit)",
-               "SIGSEGV": "segmentation fault"}.get(name, "killed by a signal")  # fmt: skip
+        why = {
+            "SIGXCPU": "CPU-time limit reached",
+            "SIGKILL": "killed (memory or time limit)",
+            "SIGSEGV": "segmentation fault",
+        }.get(name, "killed by a signal")
         return f"the candidate process died: {name} ({why})"
     tail = f": {stderr_tail}" if stderr_tail else ""
     return f"the candidate process exited with code {code}{tail}"

@@ -7,6 +7,7 @@ Requests and replies are JSON lines on private copies of stdin/stdout; fds 0 and
 elsewhere before the module is imported, so what the module prints cannot forge a reply.
 """
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -64,8 +65,14 @@ def encode(value: Any, path: str = "output") -> Any:
     if kind is tuple:
         return {"__tuple__": [encode(item, f"{path}[{i}]") for i, item in enumerate(value)]}
     if kind is dict:
-        return {"__dict__": [[encode(k, path), encode(v, f"{path}[{k!r}]")] for k, v in value.items()]}
-    name = kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+        return {
+            "__dict__": [[encode(k, path), encode(v, f"{path}[{k!r}]")] for k, v in value.items()]
+        }
+    name = (
+        kind.__qualname__
+        if kind.__module__ == "builtins"
+        else f"{kind.__module__}.{kind.__qualname__}"
+    )
     raise PlainDataError(f"{path} is a {name}, not plain builtin data")
 
 
@@ -84,7 +91,9 @@ def _inside(path: Any, roots: list[str]) -> bool:
     return any(real == root or real.startswith(root.rstrip("/") + "/") for root in roots)
 
 
-def _guard(workdir: str, read_roots: list[str], blocked: list[str]) -> Callable[[str, tuple[Any, ...]], None]:
+def _guard(
+    workdir: str, read_roots: list[str], blocked: list[str]
+) -> Callable[[str, tuple[Any, ...]], None]:
     """An audit hook enforcing the sandbox's rules inside the child (a layer, not the only one)."""
     write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
     readable = [workdir, *read_roots]
@@ -137,8 +146,12 @@ def _serve(function: Callable[..., Any], requests: Any, replies: Any) -> None:
             reply = {"id": request["id"], "ok": False, "kind": "exception", "error": _describe(exc)}
         else:
             try:
-                reply = {"id": request["id"], "ok": True, "output": encode(output),
-                         "args_after": encode(args, "arguments")}
+                reply = {
+                    "id": request["id"],
+                    "ok": True,
+                    "output": encode(output),
+                    "args_after": encode(args, "arguments"),
+                }
             except (PlainDataError, RecursionError) as exc:
                 reply = {"id": request["id"], "ok": False, "kind": "type", "error": _describe(exc)}
         replies.write(dumps(reply) + "\n")
@@ -153,10 +166,8 @@ def main() -> None:
     os.dup2(devnull, 0)
     os.dup2(2, 1)
     for name in config["preload"]:
-        try:
+        with contextlib.suppress(ImportError):  # an optional library that is not installed
             importlib.import_module(name)
-        except ImportError:
-            pass  # an optional speed-up library that is not installed
     sys.path[:] = [config["module_dir"], *(p for p in sys.path if _inside(p, config["path_roots"]))]
     if config["sandboxed"]:
         sys.addaudithook(_guard(config["workdir"], config["read_roots"], config["blocked_imports"]))

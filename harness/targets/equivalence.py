@@ -28,7 +28,8 @@ def _walk(expected: Any, actual: Any, leaf: Callable[[Any, Any], bool], path: st
         return None
     if isinstance(expected, dict):
         if expected.keys() != actual.keys():
-            return f"{path}: expected keys {sorted(map(repr, expected))}, got {sorted(map(repr, actual))}"
+            want, got = sorted(map(repr, expected)), sorted(map(repr, actual))
+            return f"{path}: expected keys {want}, got {got}"
         for key in expected:
             difference = _walk(expected[key], actual[key], leaf, f"{path}[{key!r}]")
             if difference:
@@ -52,7 +53,7 @@ def exact(expected: Any, actual: Any, config: EquivalenceConfig) -> str | None:
 def allclose(expected: Any, actual: Any, config: EquivalenceConfig) -> str | None:
     def close(want: Any, got: Any) -> bool:
         if isinstance(want, float) and math.isfinite(want) and math.isfinite(got):
-            return abs(got - want) <= config.atol + config.rtol * abs(want)
+            return bool(abs(got - want) <= config.atol + config.rtol * abs(want))
         return _equal(want, got)
 
     return _walk(expected, actual, close, "output")

@@ -48,11 +48,11 @@ class InputSource:
 
     def strategy(self) -> SearchStrategy[list[Any]] | None:
         make = getattr(self._module, "strategy", None)
-        return None if make is None else make()  # type: ignore[no-any-return]
+        return None if make is None else make()
 
     def _function(self, name: str) -> Callable[..., Any]:
-        function = getattr(self._module, name, None)
-        if not callable(function):
+        function: Callable[..., Any] | None = getattr(self._module, name, None)
+        if function is None or not callable(function):
             path = self.target.folder / self.target.config.inputs.generator
             raise ConfigError(f"{path}: define a function `{name}`; see README 'Target format'")
         return function

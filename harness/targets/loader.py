@@ -152,7 +152,10 @@ def signature_arity(signature: str, toml_path: Path) -> int:
 
 
 def _check_files(target: Target, toml_path: Path) -> None:
-    comparators.get(target.config.equivalence.rule)
+    try:
+        comparators.get(target.config.equivalence.rule)
+    except ConfigError as exc:
+        raise ConfigError(f"{toml_path}: [equivalence] rule: {exc}") from None
     for relative in [*target.config.editable, target.config.inputs.generator]:
         if not (target.folder / relative).is_file():
             raise ConfigError(f"{toml_path}: file {relative!r} not found in {target.folder}")

@@ -47,15 +47,26 @@ class Differential:
         candidate_dir.mkdir()
         module_file = candidate_dir / candidate_file.name
         shutil.copyfile(candidate_file, module_file)
-        self.candidate = SandboxProcess(SandboxSpec(
-            module_file, target.module, target.function, candidate_dir, limits=sandbox_limits,
-        ))  # fmt: skip
+        self.candidate = SandboxProcess(
+            SandboxSpec(
+                module_file,
+                target.module,
+                target.function,
+                candidate_dir,
+                limits=sandbox_limits,
+            )
+        )
         reference_dir = workdir / "reference"
         reference_dir.mkdir()
-        self.reference = SandboxProcess(SandboxSpec(
-            target.reference_file, f"_reference_{target.name}", target.reference_function,
-            reference_dir, sandboxed=False,
-        ))  # fmt: skip
+        self.reference = SandboxProcess(
+            SandboxSpec(
+                target.reference_file,
+                f"_reference_{target.name}",
+                target.reference_function,
+                reference_dir,
+                sandboxed=False,
+            )
+        )
         self._expected: dict[str, Any] = {}
 
     def close(self) -> None:
@@ -73,7 +84,9 @@ class Differential:
         return result.output
 
     def _check_reference(self, args: list[Any], result: CallResult) -> None:
-        problem = result.error if not result.ok else type_errors(result.output, self.target.output_type)
+        problem = (
+            result.error if not result.ok else type_errors(result.output, self.target.output_type)
+        )
         if problem:
             raise TargetError(
                 f"target {self.target.name}: the reference fails on its own input {shown(args)}: "
@@ -85,12 +98,17 @@ class Differential:
         expected = self.expected(args)
         result = self.candidate.call(args, self.timeout)
         if not result.ok:
-            return Mismatch(args, f"{_KIND_WORDS[result.kind]}: {result.error}", expected, None,
-                            result.kind)  # fmt: skip
+            return Mismatch(
+                args, f"{_KIND_WORDS[result.kind]}: {result.error}", expected, None, result.kind
+            )
         reason = type_errors(result.output, self.target.output_type)
         if reason is None and not self.target.config.mutates_inputs:
             changed = exact(args, result.args_after, self.target.config.equivalence)
-            reason = f"mutates its inputs ({changed.replace('output', 'arguments', 1)})" if changed else None
+            reason = (
+                f"mutates its inputs ({changed.replace('output', 'arguments', 1)})"
+                if changed
+                else None
+            )
         if reason is None:
             difference = compare(expected, result.output, self.target.config.equivalence)
             reason = f"wrong result, {difference}" if difference else None

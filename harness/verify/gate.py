@@ -26,8 +26,9 @@ class CorrectnessGate:
             candidate_file = workdir / target.entry_file.name
             candidate_file.write_text(source, encoding="utf-8")
             differential = Differential(target, candidate_file, workdir)
-            context = GateContext(target, source, candidate_file, verdict.seed, inputs,
-                                  differential, workdir)  # fmt: skip
+            context = GateContext(
+                target, source, candidate_file, verdict.seed, inputs, differential, workdir
+            )
             try:
                 for stage in STAGES:
                     check = stage(context)

@@ -41,8 +41,21 @@ _FORBIDDEN_MODULES = {
     "_thread": "starts threads",
 }
 _OS_ALLOWED = {"path", "cpu_count", "sep", "linesep"}
-_SYS_FORBIDDEN = {"modules", "meta_path", "path_hooks", "path", "settrace", "setprofile",
-                  "_getframe", "addaudithook", "exit", "stdout", "stdin", "__stdout__", "audit"}  # fmt: skip
+_SYS_FORBIDDEN = {
+    "modules",
+    "meta_path",
+    "path_hooks",
+    "path",
+    "settrace",
+    "setprofile",
+    "_getframe",
+    "addaudithook",
+    "exit",
+    "stdout",
+    "stdin",
+    "__stdout__",
+    "audit",
+}
 _FORBIDDEN_CALLS = {
     "eval": "evaluates code (eval)",
     "exec": "executes code (exec)",
@@ -53,9 +66,25 @@ _FORBIDDEN_CALLS = {
     "exit": "exits the interpreter",
     "quit": "exits the interpreter",
 }
-_INTERNAL_ATTRIBUTES = {"__subclasses__", "__globals__", "__code__", "__closure__", "__builtins__",
-                        "__loader__", "__spec__", "f_back", "f_globals", "f_locals", "f_builtins",
-                        "f_code", "tb_frame", "gi_frame", "gi_code", "cr_frame", "ag_frame"}  # fmt: skip
+_INTERNAL_ATTRIBUTES = {
+    "__subclasses__",
+    "__globals__",
+    "__code__",
+    "__closure__",
+    "__builtins__",
+    "__loader__",
+    "__spec__",
+    "f_back",
+    "f_globals",
+    "f_locals",
+    "f_builtins",
+    "f_code",
+    "tb_frame",
+    "gi_frame",
+    "gi_code",
+    "cr_frame",
+    "ag_frame",
+}
 _WRITE_MODE_CHARS = set("wax+")
 
 
@@ -78,9 +107,10 @@ def screen(source: str, function: str, arity: int) -> list[Finding]:
 
 def _entry_findings(tree: ast.Module, function: str, arity: int) -> list[Finding]:
     definitions = [
-        node for node in tree.body
+        node
+        for node in tree.body
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == function
-    ]  # fmt: skip
+    ]
     if not definitions:
         return [Finding(1, f"defines no top-level function `{function}`")]
     definition = definitions[-1]
@@ -90,9 +120,13 @@ def _entry_findings(tree: ast.Module, function: str, arity: int) -> list[Finding
     positional = len(args.posonlyargs) + len(args.args)
     required = positional - len(args.defaults)
     takes = positional >= arity or args.vararg is not None
-    required_kwonly = [a for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is None]
+    required_kwonly = [
+        a for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is None
+    ]
     if required > arity or not takes or required_kwonly:
-        return [Finding(definition.lineno, f"`{function}` cannot be called with {arity} argument(s)")]
+        return [
+            Finding(definition.lineno, f"`{function}` cannot be called with {arity} argument(s)")
+        ]
     return []
 
 

@@ -1,4 +1,4 @@
-"""The correctness gate's stages, cheapest first. Each returns a Check, or None if it does not apply."""
+"""The correctness gate's stages, cheapest first; each gives a Check, or None if not relevant."""
 
 import random
 from collections.abc import Callable
@@ -58,12 +58,16 @@ def edge_cases(ctx: GateContext) -> Check:
 
 def small_inputs(ctx: GateContext) -> Check:
     sizes = ctx.target.config.inputs.small_sizes
-    return _differential_check(ctx, "small random inputs", ctx.inputs.random_cases(sizes, ctx.seed, "small"))
+    return _differential_check(
+        ctx, "small random inputs", ctx.inputs.random_cases(sizes, ctx.seed, "small")
+    )
 
 
 def benchmark_size_inputs(ctx: GateContext) -> Check:
     sizes = ctx.target.config.inputs.bench_sizes
-    return _differential_check(ctx, "benchmark-size inputs", ctx.inputs.random_cases(sizes, ctx.seed, "bench"))
+    return _differential_check(
+        ctx, "benchmark-size inputs", ctx.inputs.random_cases(sizes, ctx.seed, "bench")
+    )
 
 
 def _differential_check(ctx: GateContext, name: str, cases: list[Case]) -> Check:
@@ -99,9 +103,13 @@ def property_based(ctx: GateContext) -> Check | None:
             raise _StopShrinking(mismatch)
         return mismatch is not None
 
-    config = settings(max_examples=examples, database=None, deadline=None,
-                      suppress_health_check=list(HealthCheck),
-                      phases=[Phase.generate, Phase.shrink])  # fmt: skip
+    config = settings(
+        max_examples=examples,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.generate, Phase.shrink],
+    )
     try:
         found = find(strategy, disagrees, settings=config, random=random.Random(ctx.seed))
     except NoSuchExample:

@@ -1,5 +1,6 @@
 """Run a target's own test command against a candidate, in a throwaway copy of the target."""
 
+import contextlib
 import os
 import shlex
 import shutil
@@ -22,7 +23,9 @@ sys.addaudithook(_guard._guard({workdir!r}, {read_roots!r}, ["harness", "referen
 """
 
 
-def run_test_command(target: Target, candidate_file: Path, command: str, workdir: Path) -> tuple[bool, str]:
+def run_test_command(
+    target: Target, candidate_file: Path, command: str, workdir: Path
+) -> tuple[bool, str]:
     copy = workdir / "target-tests"
     shutil.copytree(target.folder, copy, ignore=shutil.ignore_patterns("__pycache__", ".*"))
     shutil.copyfile(candidate_file, copy / target.entry_file.relative_to(target.folder))
@@ -32,11 +35,17 @@ def run_test_command(target: Target, candidate_file: Path, command: str, workdir
         argv[0] = sys.executable
     limits = target.config.limits
     process = subprocess.Popen(
-        [*isolation_prefix(), *argv], cwd=copy, env=env, stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-        preexec_fn=lambda: set_limits(Limits(cpu_seconds=int(limits.test_timeout_seconds),
-                                             memory_mb=limits.memory_mb)),
-    )  # fmt: skip
+        [*isolation_prefix(), *argv],
+        cwd=copy,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        preexec_fn=lambda: set_limits(
+            Limits(cpu_seconds=int(limits.test_timeout_seconds), memory_mb=limits.memory_mb)
+        ),
+    )
     try:
         output, _ = process.communicate(timeout=limits.test_timeout_seconds)
     except subprocess.TimeoutExpired:
@@ -54,14 +63,15 @@ def _guard_dir(workdir: Path, copy: Path) -> Path:
     folder = workdir / "guard"
     folder.mkdir()
     read_roots, _ = sandbox_roots()
-    source = _SITECUSTOMIZE.format(worker=str(WORKER), workdir=str(copy.resolve()),
-                                   read_roots=[*read_roots, str(folder.resolve())])  # fmt: skip
+    source = _SITECUSTOMIZE.format(
+        worker=str(WORKER),
+        workdir=str(copy.resolve()),
+        read_roots=[*read_roots, str(folder.resolve())],
+    )
     (folder / "sitecustomize.py").write_text(source)
     return folder
 
 
 def _kill_group(pid: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # already exited
         os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass  # the group has already exited

@@ -1,0 +1,28 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from harness.targets.loader import Target, load_target
+from harness.verify.gate import CorrectnessGate
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CANDIDATES = Path(__file__).parent / "candidates"
+
+
+@pytest.fixture
+def squares_folder(tmp_path: Path) -> Path:
+    """A private copy of the squares target (tests may damage it or check it is unharmed)."""
+    shutil.copytree(FIXTURES / "squares", tmp_path / "targets" / "squares")
+    shutil.copytree(FIXTURES / "reference_impls", tmp_path / "reference_impls")
+    return tmp_path / "targets" / "squares"
+
+
+@pytest.fixture
+def squares(squares_folder: Path) -> Target:
+    return load_target(str(squares_folder))
+
+
+@pytest.fixture(scope="session")
+def gate() -> CorrectnessGate:
+    return CorrectnessGate()

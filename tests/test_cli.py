@@ -1,0 +1,70 @@
+"""`harness verify` as a user (or a script) runs it: exit codes, JSON contract, one-line errors."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CONTRACT = {"target", "accepted", "correct", "speedup", "speedup_ci", "reasons", "checks", "seed"}
+
+
+def harness(*args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "harness", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_accepted_candidate_json_contract(squares_folder: Path) -> None:
+    candidate = squares_folder / "squares.py"
+    result = harness(
+        "verify", str(squares_folder), "--candidate", str(candidate), "--json", "--seed", "7"
+    )
+    assert result.returncode == 0, result.stderr
+    verdict = json.loads(result.stdout)
+    assert set(verdict) == CONTRACT
+    assert verdict["accepted"] is verdict["correct"] is True
+    assert verdict["seed"] == 7 and verdict["speedup"] is None and verdict["speedup_ci"] is None
+    assert all(set(check) >= {"name", "passed", "detail"} for check in verdict["checks"])
+
+
+def test_rejected_candidate_exits_1_with_counterexample(
+    squares_folder: Path, tmp_path: Path
+) -> None:
+    wrong = tmp_path / "wrong.py"
+    wrong.write_text("def squares(xs):\n    return [x * x for x in xs[1:]]\n")
+    result = harness("verify", str(squares_folder), "--candidate", str(wrong))
+    assert result.returncode == 1
+    assert "REJECTED" in result.stdout and "counterexample" in result.stdout
+
+
+def test_same_seed_gives_the_same_verdict(squares_folder: Path, tmp_path: Path) -> None:
+    wrong = tmp_path / "wrong.py"
+    wrong.write_text("def squares(xs):\n    return [x * abs(x) for x in xs]\n")
+    runs = [
+        harness("verify", str(squares_folder), "--candidate", str(wrong), "--json", "--seed", "3")
+    ]
+    runs.append(
+        harness("verify", str(squares_folder), "--candidate", str(wrong), "--json", "--seed", "3")
+    )
+    assert json.loads(runs[0].stdout) == json.loads(runs[1].stdout)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["verify", "no_such_target", "--candidate", "x.py"], "unknown target 'no_such_target'"),
+        (["verify", "squares", "--candidate", "/no/such/file.py"], "cannot read candidate"),
+        (["verify", "squares"], "--candidate"),
+        (["verify", "squares", "--candidate", "x.py", "--seed", "abc"], "invalid int value"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(
+    args: list[str], message: str, squares_folder: Path
+) -> None:
+    args = [str(squares_folder) if arg == "squares" else arg for arg in args]
+    result = harness(*args)
+    assert result.returncode == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,143 @@
+"""The sandbox's runtime layers, exercised directly (the static screen is not in the way here)."""
+
+import json
+import os
+import socket
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from harness.sandbox.limits import Limits
+from harness.sandbox.process import CallResult, SandboxError, SandboxProcess, SandboxSpec
+
+
+@pytest.fixture
+def run(tmp_path: Path) -> Iterator[object]:
+    processes: list[SandboxProcess] = []
+
+    def run_module(body: str, args: list[object] | None = None, timeout: float = 5) -> CallResult:
+        workdir = tmp_path / f"box{len(processes)}"
+        workdir.mkdir()
+        module = workdir / "mod.py"
+        module.write_text(textwrap.dedent(body))
+        spec = SandboxSpec(
+            module, "mod", "f", workdir, limits=Limits(cpu_seconds=10, memory_mb=1024)
+        )
+        process = SandboxProcess(spec)
+        processes.append(process)
+        return process.call(args if args is not None else [[1, 2]], timeout)
+
+    yield run_module
+    for process in processes:
+        process.close()
+
+
+def test_plain_call_round_trips_exact_types(run) -> None:
+    result = run("def f(x):\n    return [(1, 'a'), {2: 3.5}, None, True]\n", [[1]])
+    assert result.ok and result.output == [(1, "a"), {2: 3.5}, None, True]
+    assert type(result.output[0]) is tuple and result.args_after == [[1]]
+
+
+def test_file_deletion_is_refused_and_the_file_survives(run, squares_folder: Path) -> None:
+    victim = squares_folder / "squares.py"
+    result = run(f"import os\ndef f(x):\n    os.remove({str(victim)!r})\n")
+    assert result.kind == "exception" and "not allowed" in result.error
+    assert victim.is_file()
+
+
+def test_writes_outside_the_workdir_are_refused(run, tmp_path: Path) -> None:
+    result = run(f"def f(x):\n    open({str(tmp_path / 'out.txt')!r}, 'w').write('x')\n")
+    assert result.kind == "exception" and "writing" in result.error
+    assert not (tmp_path / "out.txt").exists()
+
+
+def test_reading_the_reference_is_refused(run, squares_folder: Path) -> None:
+    reference = squares_folder.parent.parent / "reference_impls" / "squares.py"
+    result = run(f"def f(x):\n    return open({str(reference)!r}).read()\n")
+    assert result.kind == "exception" and "reading" in result.error
+
+
+def test_importing_harness_is_refused(run) -> None:
+    result = run("def f(x):\n    import harness.verify.gate\n    return 1\n")
+    assert result.kind == "exception" and "importing" in result.error
+
+
+def test_fork_and_subprocess_are_refused(run) -> None:
+    assert "os.fork" in run("import os\ndef f(x):\n    os.fork()\n").error
+    result = run("import subprocess\ndef f(x):\n    subprocess.run(['true'])\n")
+    assert "subprocess" in result.error
+
+
+def test_network_is_refused(run) -> None:
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        result = run(
+            f"import socket\ndef f(x):\n    socket.create_connection(('127.0.0.1', {port}))\n"
+        )
+    assert result.kind == "exception" and "socket" in result.error
+
+
+def test_hang_is_killed_at_the_timeout(run) -> None:
+    result = run("def f(x):\n    while True:\n        pass\n", timeout=1)
+    assert result.kind == "timeout"
+
+
+def test_segfault_is_reported(run) -> None:
+    body = """
+        import sys
+        def deeper(n):
+            return sorted([n], key=lambda x: deeper(x + 1))
+        def f(x):
+            sys.setrecursionlimit(10**7)
+            return deeper(0)
+    """
+    result = run(body)
+    assert result.kind == "crash" and "SIGSEGV" in result.error
+
+
+def test_memory_bomb_hits_the_limit(run) -> None:
+    result = run("def f(x):\n    return [0] * 10**10\n")
+    assert result.kind == "exception" and "MemoryError" in result.error
+
+
+def test_hard_exit_is_a_crash(run) -> None:
+    result = run("import os\ndef f(x):\n    os._exit(3)\n")
+    assert result.kind == "crash" and "code 3" in result.error
+
+
+def test_printed_replies_cannot_forge_results(run) -> None:
+    forged = json.dumps({"id": 1, "ok": True, "output": [], "args_after": [[1, 2]]})
+    result = run(f"def f(x):\n    print({forged!r}, flush=True)\n    return [9]\n")
+    assert result.ok and result.output == [9]
+
+
+def test_non_plain_outputs_are_type_errors(run) -> None:
+    always_equal = (
+        "class E:\n    def __eq__(self, o):\n        return True\ndef f(x):\n    return E()\n"
+    )
+    assert run(always_equal).kind == "type"
+    assert run("import numpy as np\ndef f(x):\n    return np.zeros(2)\n").kind == "type"
+    assert run("class L(list):\n    pass\ndef f(x):\n    return L([1])\n").kind == "type"
+    assert run("def f(x):\n    return (i for i in x)\n").kind == "type"
+
+
+def test_secrets_in_the_environment_do_not_reach_the_child(run, monkeypatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-secret")
+    result = run("import os\ndef f(x):\n    return sorted(os.environ)\n")
+    assert result.ok and "OPENAI_API_KEY" not in result.output
+
+
+def test_import_failure_is_a_sandbox_error(tmp_path: Path) -> None:
+    module = tmp_path / "mod.py"
+    module.write_text("raise RuntimeError('boom at import')\n")
+    with pytest.raises(SandboxError, match="boom at import"):
+        SandboxProcess(SandboxSpec(module, "mod", "f", tmp_path)).start()
+
+
+def test_the_child_runs_in_its_own_process_group(run) -> None:
+    result = run("import os\ndef f(x):\n    return [os.getpid(), os.getpgrp()]\n")
+    assert result.ok and result.output[0] == result.output[1] != os.getpgrp()

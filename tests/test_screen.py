@@ -1,0 +1,73 @@
+"""The static screen flags escape hatches and lets ordinary optimizations through."""
+
+import pytest
+
+from harness.verify.screen import screen
+
+LEGITIMATE = {
+    "numpy": "import numpy as np\ndef f(xs):\n    return np.asarray(xs).tolist()\n",
+    "itertools": "import itertools\ndef f(xs):\n    return list(itertools.accumulate(xs))\n",
+    "bisect": "from bisect import insort\ndef f(xs):\n    out = []\n    insort(out, 1)\n    return out\n",
+    "heapq": "import heapq\ndef f(xs):\n    return heapq.nsmallest(2, xs)\n",
+    "lru_cache inside": (
+        "from functools import lru_cache\n"
+        "def f(xs):\n    @lru_cache(maxsize=None)\n    def g(i):\n        return i\n    return g(1)\n"
+    ),
+    "recursion limit": "import sys\ndef f(xs):\n    sys.setrecursionlimit(5000)\n    return xs\n",
+    "collections and math": (
+        "import math\nfrom collections import Counter\ndef f(xs):\n    return math.fsum(Counter(xs))\n"
+    ),
+    "os.path and cpu_count": "import os\ndef f(xs):\n    return [os.cpu_count(), os.path.sep]\n",
+    "scipy": "from scipy.spatial.distance import cdist\ndef f(xs):\n    return cdist(xs, xs).tolist()\n",
+    "helper with defaults": "def f(xs, scale=1):\n    return xs\n",
+}
+
+FLAGGED = {
+    "reference import": ("from reference_impls.levenshtein import levenshtein as f\n", "reference"),
+    "harness import": ("import harness\ndef f(xs):\n    return xs\n", "harness"),
+    "timer": ("import time\ndef f(xs):\n    return xs\n", "timers"),
+    "timer patch": ("from time import perf_counter\ndef f(xs):\n    return xs\n", "timers"),
+    "sys.modules": ("import sys\ndef f(xs):\n    return sys.modules\n", "sys.modules"),
+    "builtins": ("import builtins\ndef f(xs):\n    return xs\n", "builtins"),
+    "__builtins__": ("def f(xs):\n    return __builtins__\n", "__builtins__"),
+    "gc": ("import gc\ndef f(xs):\n    return xs\n", "garbage collector"),
+    "ctypes": ("import ctypes\ndef f(xs):\n    return xs\n", "ctypes"),
+    "subprocess": ("import subprocess\ndef f(xs):\n    return xs\n", "processes"),
+    "fork": ("import os\ndef f(xs):\n    os.fork()\n", "os.fork"),
+    "remove": ("from os import remove\ndef f(xs):\n    remove('x')\n", "os.remove"),
+    "socket": ("import socket\ndef f(xs):\n    return xs\n", "sockets"),
+    "file write": ("def f(xs):\n    open('out.txt', 'w')\n", "writes files"),
+    "file read outside": ("def f(xs):\n    open('../../secret')\n", "outside its folder"),
+    "computed path": ("def f(xs, p='x'):\n    open(p)\n", "computed path"),
+    "eval": ("def f(xs):\n    return eval('xs')\n", "eval"),
+    "dunder import": ("def f(xs):\n    return __import__('os')\n", "__import__"),
+    "frame walk": ("def f(xs):\n    import sys\n    return sys._getframe().f_back\n", "f_back"),
+    "module patch": ("import math\nmath.sqrt = abs\ndef f(xs):\n    return xs\n", "modifies"),
+    "setattr on module": ("import math\ndef f(xs):\n    setattr(math, 'pi', 3)\n", "modifies"),
+    "subclasses": ("def f(xs):\n    return ().__class__.__subclasses__()\n", "__subclasses__"),
+    "missing entry": ("def g(xs):\n    return xs\n", "no top-level function"),
+    "wrong arity": ("def f(xs, ys):\n    return xs\n", "cannot be called with 1"),
+    "async entry": ("async def f(xs):\n    return xs\n", "async"),
+}
+
+
+@pytest.mark.parametrize("name", LEGITIMATE)
+def test_legitimate_optimizations_pass(name: str) -> None:
+    assert screen(LEGITIMATE[name], "f", 1) == []
+
+
+@pytest.mark.parametrize("name", FLAGGED)
+def test_escape_hatches_are_flagged(name: str) -> None:
+    source, expected = FLAGGED[name]
+    findings = screen(source, "f", 1)
+    assert any(expected in finding.message for finding in findings), findings
+
+
+def test_syntax_errors_raise() -> None:
+    with pytest.raises(SyntaxError):
+        screen("def f(:\n", "f", 1)
+
+
+def test_findings_carry_line_numbers() -> None:
+    findings = screen("def f(xs):\n    return xs\nimport time\n", "f", 1)
+    assert [finding.line for finding in findings] == [3]

@@ -1,0 +1,117 @@
+"""Loading targets: validation, output types and equivalence rules."""
+
+import math
+from pathlib import Path
+
+import pytest
+
+from harness.errors import ConfigError
+from harness.targets.config import EquivalenceConfig
+from harness.targets.equivalence import compare
+from harness.targets.loader import load_target
+from harness.targets.types import parse_type, type_errors
+
+
+def test_loads_a_target(squares_folder: Path) -> None:
+    target = load_target(str(squares_folder))
+    assert (target.name, target.function, target.arity) == ("squares", "squares", 1)
+    assert target.reference_file.name == "squares.py" and target.reference_file.is_file()
+
+
+def _edit(folder: Path, old: str, new: str) -> None:
+    toml = folder / "target.toml"
+    toml.write_text(toml.read_text().replace(old, new))
+
+
+def test_unknown_key_names_file_key_line_and_allowed(squares_folder: Path) -> None:
+    _edit(squares_folder, "cases_per_size = 2", "cases_per_size = 2\ncases_per_sise = 3")
+    with pytest.raises(ConfigError) as error:
+        load_target(str(squares_folder))
+    message = str(error.value)
+    assert "target.toml" in message and "'cases_per_sise'" in message and "[inputs]" in message
+    assert "line 12" in message and "allowed: generator, small_sizes" in message
+
+
+def test_unknown_top_level_key(squares_folder: Path) -> None:
+    _edit(squares_folder, "output_type", "speed = 1\noutput_type")
+    with pytest.raises(ConfigError, match=r"unknown key 'speed'.*allowed: description"):
+        load_target(str(squares_folder))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ('output_type = "list[int]"', 'output_type = "ndarray"', "output_type"),
+        ('entry = "squares:squares"', 'entry = "squares"', "entry"),
+        (
+            'reference = "reference_impls/squares.py:squares"',
+            'reference = "nope.py:f"',
+            "not found",
+        ),
+        ("[inputs]", '[equivalence]\nrule = "fuzzy"\n\n[inputs]', "valid names: allclose"),
+        ("bench_sizes = [500]", "", "missing key [inputs] 'bench_sizes'"),
+        ("cases_per_size = 2", 'cases_per_size = "two"', "cases_per_size"),
+    ],
+)
+def test_invalid_fields_are_refused(
+    squares_folder: Path, old: str, new: str, expected: str
+) -> None:
+    _edit(squares_folder, old, new)
+    with pytest.raises(ConfigError, match="target.toml") as error:
+        load_target(str(squares_folder))
+    assert expected in str(error.value)
+
+
+def test_unknown_target_lists_bundled_names() -> None:
+    with pytest.raises(ConfigError, match="bundled target: .*pairwise_distances"):
+        load_target("no_such_target")
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "ok"),
+    [
+        ("list[list[float]]", [[1.0, 2.0]], True),
+        ("list[list[float]]", [[1.0, 2]], False),
+        ("list[tuple[str, int]]", [("a", 1)], True),
+        ("list[tuple[str, int]]", [["a", 1]], False),
+        ("list[tuple[str, int]]", [("a", True)], False),
+        ("int", True, False),
+        ("int", 3, True),
+        ("tuple[int, ...]", (1, 2, 3), True),
+        ("dict[str, int]", {"a": 1}, True),
+        ("float | None", None, True),
+    ],
+)
+def test_output_types_are_exact(text: str, value: object, ok: bool) -> None:
+    assert (type_errors(value, parse_type(text)) is None) is ok
+
+
+def test_type_errors_name_the_path_and_type() -> None:
+    assert (
+        type_errors([1.0, "x"], parse_type("list[float]")) == "output[1]: expected float, got str"
+    )
+
+
+def test_unsupported_type_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="unsupported output type"):
+        parse_type("set[int]")
+
+
+def test_exact_rule_tells_int_from_float() -> None:
+    rule = EquivalenceConfig(rule="exact")
+    assert compare([1, 2], [1, 2], rule) is None
+    assert compare([1, 2], [1, 2.0], rule) == "output[1]: expected int, got float"
+
+
+def test_allclose_rule_uses_tolerances() -> None:
+    rule = EquivalenceConfig(rule="allclose", rtol=1e-9, atol=1e-9)
+    assert compare([[1.0]], [[1.0 + 1e-12]], rule) is None
+    assert compare([[1.0]], [[1.001]], rule) is not None
+    assert compare([math.nan], [math.nan], rule) is None
+    assert compare([1.0], [1.0, 2.0], rule) == "output: expected length 1, got 2"
+
+
+def test_unordered_rule_ignores_order() -> None:
+    rule = EquivalenceConfig(rule="unordered")
+    assert compare([3, 1, 2], [1, 2, 3], rule) is None
+    assert compare([3, 1, 2], [1, 2, 2], rule) is not None
