@@ -57,13 +57,13 @@ def test_invalid_fields_are_refused(
     squares_folder: Path, old: str, new: str, expected: str
 ) -> None:
     _edit(squares_folder, old, new)
-    with pytest.raises(ConfigError, match="target.toml") as error:
+    with pytest.raises(ConfigError, match=r"target\.toml") as error:
         load_target(str(squares_folder))
     assert expected in str(error.value)
 
 
 def test_unknown_target_lists_bundled_names() -> None:
-    with pytest.raises(ConfigError, match="bundled target: .*pairwise_distances"):
+    with pytest.raises(ConfigError, match=r"bundled target: .*pairwise_distances"):
         load_target("no_such_target")
 
 

@@ -62,6 +62,23 @@ class SandboxSpec:
     preload: tuple[str, ...] = ("numpy",)
 
 
+@dataclass(frozen=True)
+class RoundInput:
+    """One benchmark round's encoded arguments, and whether its output comes back for checking."""
+
+    args: Any
+    keep: bool
+
+
+@dataclass(frozen=True)
+class BlockResult:
+    """A timed block: pytest-benchmark's stats (with every round's time) and the kept outputs."""
+
+    result: CallResult
+    stats: dict[str, Any] | None = None
+    kept: list[Any] = field(default_factory=list)
+
+
 class SandboxError(RuntimeError):
     """The child could not start or import its module; `str()` says why."""
 
@@ -74,6 +91,7 @@ class SandboxProcess:
         self._proc: subprocess.Popen[bytes] | None = None
         self._buffer = b""
         self._next_id = 0
+        self._last_reply: dict[str, Any] = {}
         self.stderr_path = spec.workdir / ".stderr"
 
     def start(self) -> None:
@@ -100,17 +118,46 @@ class SandboxProcess:
         if not self.alive:
             self.start()
         self._next_id += 1
-        request = {"id": self._next_id, "args": encode(args, "arguments")}
-        assert self._proc is not None and self._proc.stdin is not None
-        try:
-            self._proc.stdin.write(json.dumps(request).encode() + b"\n")
-            self._proc.stdin.flush()
-        except BrokenPipeError:
-            return self._failure("crash", self._death_reason())
-        return self._reply(timeout)
+        self._send({"id": self._next_id, "args": encode(args, "arguments")})
+        return self._result(self._read_line(timeout), timeout)
 
-    def _reply(self, timeout: float) -> CallResult:
-        line = self._read_line(timeout)
+    def bench(
+        self, name: str, rounds: list[RoundInput], warmup: int, timeout: float
+    ) -> BlockResult:
+        """Run one timed block; each round's arguments are sent only when the round asks."""
+        if not self.alive:
+            self.start()
+        self._next_id += 1
+        request = {"id": self._next_id, "op": "bench", "name": name, "warmup": warmup}
+        self._send(request | {"rounds": len(rounds) - warmup})
+        deadline = time.monotonic() + timeout
+        pending = list(rounds)
+        while True:
+            line = self._read_line(max(0.0, deadline - time.monotonic()))
+            if pending and line is not None and self._is_setup(line):
+                round_input = pending.pop(0)
+                self._send({"args": round_input.args, "keep": round_input.keep})
+                continue
+            result = self._result(line, timeout)
+            if not result.ok:
+                return BlockResult(result)
+            kept = [decode(output) for output in self._last_reply["kept"]]
+            return BlockResult(result, self._last_reply["stats"], kept)
+
+    def _is_setup(self, line: bytes) -> bool:
+        try:
+            message = json.loads(line)
+        except ValueError:
+            return False
+        return bool(message.get("setup")) and message.get("id") == self._next_id
+
+    def _send(self, message: dict[str, Any]) -> None:
+        assert self._proc is not None and self._proc.stdin is not None
+        with contextlib.suppress(BrokenPipeError):  # a dead child is reported by the next read
+            self._proc.stdin.write(json.dumps(message).encode() + b"\n")
+            self._proc.stdin.flush()
+
+    def _result(self, line: bytes | None, timeout: float) -> CallResult:
         if line is None:
             if self.alive:
                 self.kill()
@@ -118,14 +165,15 @@ class SandboxProcess:
             return self._failure("crash", self._death_reason())
         try:
             reply = json.loads(line)
-            if reply.get("id") != self._next_id:
-                raise ValueError("reply id does not match the request")
+            if reply.get("id") != self._next_id or "ok" not in reply:
+                raise ValueError("reply does not match the request")
         except ValueError as exc:
             self.kill()
             return self._failure("protocol", f"unreadable reply from the candidate process: {exc}")
+        self._last_reply = reply
         if not reply["ok"]:
             return CallResult(reply["kind"], error=reply["error"])
-        return CallResult("ok", decode(reply["output"]), decode(reply["args_after"]))
+        return CallResult("ok", decode(reply.get("output")), decode(reply.get("args_after")))
 
     def _failure(self, kind: str, error: str) -> CallResult:
         return CallResult(kind, error=error)

@@ -7,13 +7,29 @@ Requests and replies are JSON lines on private copies of stdin/stdout; fds 0 and
 elsewhere before the module is imported, so what the module prints cannot forge a reply.
 """
 
+import _thread
+import builtins
 import contextlib
+import gc
 import importlib.util
 import json
+import json.decoder
+import json.encoder
 import os
 import sys
+import time
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
+
+from pytest_benchmark import fixture as _fixture_module
+from pytest_benchmark import stats as _stats_module
+from pytest_benchmark.fixture import BenchmarkFixture
+from pytest_benchmark.utils import NameWrapper
+
+# Bound when this file is loaded, before any untrusted module is imported.
+_TIMER = time.perf_counter
+_DUMPS, _LOADS = json.dumps, json.loads
 
 _PLAIN_SCALARS = (bool, int, float, str)
 _DENIED_EVENT_PREFIXES = (
@@ -135,27 +151,136 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:2000]
 
 
-def _serve(function: Callable[..., Any], requests: Any, replies: Any) -> None:
-    dumps, loads, flush = json.dumps, json.loads, replies.flush
-    for line in requests:
-        request = loads(line)
-        args = decode(request["args"])
-        try:
-            output = function(*args)
-        except BaseException as exc:  # the candidate's failure, reported, never fatal here
-            reply = {"id": request["id"], "ok": False, "kind": "exception", "error": _describe(exc)}
-        else:
+class _Watch:
+    """Remembers the measuring machinery as it was before the module was imported.
+
+    Timers, gc, builtins, the JSON codec and pytest-benchmark's classes are compared by identity
+    after import and after every request; any replacement is reported as tampering.
+    """
+
+    def __init__(self) -> None:
+        modules = [time, gc, builtins, json, json.encoder, json.decoder]
+        spaces = [*modules, _fixture_module, _stats_module, BenchmarkFixture]
+        spaces += [_stats_module.Stats, _stats_module.Metadata]
+        self._spaces = {getattr(space, "__name__", str(space)): space for space in spaces}
+        self._before = {name: dict(vars(space)) for name, space in self._spaces.items()}
+        self._thread_count = _thread._count
+        self._gettrace, self._getprofile = sys.gettrace, sys.getprofile
+        self._gc_enabled, self._isenabled = gc.isenabled(), gc.isenabled
+
+    def problems(self) -> list[str]:
+        found = [
+            f"replaced {space}.{name}"
+            for space, before in self._before.items()
+            for name, value in vars(self._spaces[space]).items()
+            if before.get(name, _MISSING) is not value and name not in _VOLATILE
+        ]
+        if self._gettrace() is not None or self._getprofile() is not None:
+            found.append("installed a trace or profile function")
+        if self._isenabled() != self._gc_enabled:
+            found.append("switched the garbage collector")
+        threads = self._thread_count()
+        if threads:
+            found.append(f"left {threads} background thread(s) running")
+        return found
+
+
+_MISSING = object()
+_VOLATILE = {"__annotations__", "_", "__warningregistry__"}
+
+
+class _Server:
+    """Serves `call` and `bench` requests for one function over the private pipes."""
+
+    def __init__(self, function: Callable[..., Any], requests: Any, replies: Any, watch: _Watch):
+        self.function, self.requests, self.replies, self.watch = function, requests, replies, watch
+        self.dumps, self.loads = _DUMPS, _LOADS
+
+    def send(self, message: dict[str, Any]) -> None:
+        self.replies.write(self.dumps(message) + "\n")
+        self.replies.flush()
+
+    def serve(self) -> None:
+        for line in self.requests:
+            request = self.loads(line)
+            handler = self.bench if request.get("op") == "bench" else self.call
             try:
-                reply = {
-                    "id": request["id"],
-                    "ok": True,
-                    "output": encode(output),
-                    "args_after": encode(args, "arguments"),
-                }
+                reply = handler(request)
             except (PlainDataError, RecursionError) as exc:
-                reply = {"id": request["id"], "ok": False, "kind": "type", "error": _describe(exc)}
-        replies.write(dumps(reply) + "\n")
-        flush()
+                reply = {"ok": False, "kind": "type", "error": _describe(exc)}
+            except BaseException as exc:  # the module's failure, reported, never fatal here
+                reply = {"ok": False, "kind": "exception", "error": _describe(exc)}
+            problems = self.watch.problems()
+            if problems:
+                reply = {"ok": False, "kind": "tamper", "error": "; ".join(problems)}
+            self.send({"id": request["id"], **reply})
+
+    def call(self, request: dict[str, Any]) -> dict[str, Any]:
+        args = decode(request["args"])
+        output = self.function(*args)
+        return {"ok": True, "output": encode(output), "args_after": encode(args, "arguments")}
+
+    def bench(self, request: dict[str, Any]) -> dict[str, Any]:
+        """One block: pytest-benchmark's pedantic mode, fresh arguments fetched for every round."""
+        box: list[Any] = [None]
+        kept: list[Any] = []
+        keep = [False]
+        function = self.function
+
+        def timed(*args: Any) -> None:
+            box[0] = function(*args)
+
+        def setup() -> tuple[tuple[Any, ...], dict[str, Any]]:
+            self.send({"id": request["id"], "setup": True})
+            message = self.loads(self.requests.readline())
+            keep[0] = message["keep"]
+            return tuple(decode(message["args"])), {}
+
+        def teardown(*args: Any) -> None:
+            output, box[0] = box[0], None
+            encoded = encode(output)  # every round's output must be plain, materialised data
+            if keep[0]:
+                kept.append(encoded)
+
+        fixture = self._fixture(request["name"])
+        fixture.pedantic(
+            timed,
+            setup=setup,
+            teardown=teardown,
+            rounds=request["rounds"],
+            warmup_rounds=request["warmup"],
+            iterations=1,
+        )
+        stats = fixture.stats
+        options = {
+            key: value if type(value) in _PLAIN_SCALARS else str(value)
+            for key, value in stats.options.items()
+        }
+        summary = stats.stats.as_dict() | {"data": stats.stats.data}
+        return {"ok": True, "stats": summary, "options": options, "kept": kept}
+
+    def _fixture(self, name: str) -> Any:
+        quiet = SimpleNamespace(warning=lambda *a, **k: None, debug=lambda *a, **k: None)
+        return BenchmarkFixture(
+            SimpleNamespace(name=name, nodeid=name),
+            disable_gc=False,
+            timer=NameWrapper(_TIMER),
+            min_rounds=1,
+            min_time=0,
+            max_time=0,
+            precision=None,
+            confidence=None,
+            warmup=False,
+            warmup_iterations=0,
+            calibration_precision=10,
+            add_stats=lambda stats: None,
+            logger=quiet,
+            warner=lambda *a, **k: None,
+            disabled=False,
+            cprofile=False,
+            cprofile_loops=None,
+            cprofile_dump=None,
+        )
 
 
 def main() -> None:
@@ -169,19 +294,23 @@ def main() -> None:
         with contextlib.suppress(ImportError):  # an optional library that is not installed
             importlib.import_module(name)
     sys.path[:] = [config["module_dir"], *(p for p in sys.path if _inside(p, config["path_roots"]))]
+    watch = _Watch()
     if config["sandboxed"]:
         sys.addaudithook(_guard(config["workdir"], config["read_roots"], config["blocked_imports"]))
     try:
         function = getattr(_load(config["module_file"], config["module_name"]), config["function"])
         if not callable(function):
             raise TypeError(f"{config['function']} is not callable")
+        problems = watch.problems()
+        if problems:
+            raise RuntimeError("tampered with the measuring machinery: " + "; ".join(problems))
     except BaseException as exc:
         replies.write(json.dumps({"ready": False, "error": _describe(exc)}) + "\n")
         replies.flush()
         return
-    replies.write(json.dumps({"ready": True}) + "\n")
-    replies.flush()
-    _serve(function, requests, replies)
+    server = _Server(function, requests, replies, watch)
+    server.send({"ready": True})
+    server.serve()
 
 
 if __name__ == "__main__":

@@ -123,4 +123,5 @@ _KIND_WORDS = {
     "timeout": "timed out",
     "crash": "crashed",
     "protocol": "broke the sandbox protocol",
+    "tamper": "tampered with the measuring machinery",
 }
