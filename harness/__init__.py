@@ -3,18 +3,18 @@
 from harness.errors import ConfigError, HarnessError, TargetError
 from harness.roles import Evaluator
 from harness.targets.loader import Target, load_target
-from harness.verify.gate import CorrectnessGate
+from harness.verify.gate import Verifier
 from harness.verify.verdict import Check, Counterexample, Verdict
 
 __all__ = [
     "Check",
     "ConfigError",
-    "CorrectnessGate",
     "Counterexample",
     "Evaluator",
     "HarnessError",
     "Target",
     "TargetError",
     "Verdict",
+    "Verifier",
     "load_target",
 ]

@@ -23,12 +23,15 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--candidate", required=True, type=Path, help="module replacing the entry")
     verify.add_argument("--json", action="store_true", help="print one JSON object")
     verify.add_argument("--seed", type=int, help="seed for inputs (default: fresh)")
+    verify.add_argument("--min-gain", type=float, help="speedup margin (default: the target's)")
+    verify.add_argument("--budget", type=float, default=10.0, help="benchmark seconds at most")
     return parser
 
 
 def _verify(args: argparse.Namespace) -> int:
+    from harness.bench.runner import BenchSettings
     from harness.targets.loader import load_target
-    from harness.verify.gate import CorrectnessGate
+    from harness.verify.gate import Verifier
     from harness.verify.render import print_verdict
 
     target = load_target(args.target)
@@ -36,7 +39,8 @@ def _verify(args: argparse.Namespace) -> int:
         source = args.candidate.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise HarnessError(f"cannot read candidate {args.candidate}: {exc}") from None
-    verdict = CorrectnessGate().evaluate(target, source, seed=args.seed)
+    verifier = Verifier(BenchSettings(budget_seconds=args.budget), min_gain=args.min_gain)
+    verdict = verifier.evaluate(target, source, seed=args.seed)
     if args.json:
         print(json.dumps(verdict.to_json()))
     else:

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from harness.targets.loader import Target, load_target
-from harness.verify.gate import CorrectnessGate
+from harness.verify.gate import Verifier
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CANDIDATES = Path(__file__).parent / "candidates"
@@ -24,5 +24,5 @@ def squares(squares_folder: Path) -> Target:
 
 
 @pytest.fixture(scope="session")
-def gate() -> CorrectnessGate:
-    return CorrectnessGate()
+def gate() -> Verifier:
+    return Verifier()

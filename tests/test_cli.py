@@ -16,15 +16,18 @@ def harness(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_accepted_candidate_json_contract(squares_folder: Path) -> None:
-    candidate = squares_folder / "squares.py"
+    candidate = squares_folder / "examples" / "fast.py"
     result = harness(
         "verify", str(squares_folder), "--candidate", str(candidate), "--json", "--seed", "7"
     )
     assert result.returncode == 0, result.stderr
     verdict = json.loads(result.stdout)
-    assert set(verdict) == CONTRACT
+    assert set(verdict) >= CONTRACT
     assert verdict["accepted"] is verdict["correct"] is True
-    assert verdict["seed"] == 7 and verdict["speedup"] is None and verdict["speedup_ci"] is None
+    assert verdict["seed"] == 7 and verdict["speedup"] > 1.03
+    low, high = verdict["speedup_ci"]
+    assert 1.03 < low <= verdict["speedup"] <= high
+    assert verdict["benchmark"]["blocks"] >= 2
     assert all(set(check) >= {"name", "passed", "detail"} for check in verdict["checks"])
 
 

@@ -1,6 +1,7 @@
 """OS-level limits for child processes: resources, environment, and no network."""
 
 import functools
+import os
 import resource
 import shutil
 import subprocess
@@ -15,6 +16,7 @@ class Limits:
     memory_mb: int = 2048
     file_size_mb: int = 64
     open_files: int = 256
+    pin_cpu: bool = False  # run on one fixed core, so every timed process gets the same one
 
 
 def set_limits(limits: Limits) -> None:
@@ -28,6 +30,8 @@ def set_limits(limits: Limits) -> None:
         (resource.RLIMIT_CORE, 0),
     ]:
         resource.setrlimit(which, (value, value))
+    if limits.pin_cpu and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})
 
 
 def child_env(workdir: Path) -> dict[str, str]:

@@ -92,10 +92,11 @@ class SandboxProcess:
         self._buffer = b""
         self._next_id = 0
         self._last_reply: dict[str, Any] = {}
+        self._eof = False
         self.stderr_path = spec.workdir / ".stderr"
 
     def start(self) -> None:
-        self._buffer = b""
+        self._buffer, self._eof = b"", False
         stderr = self.stderr_path.open("ab")
         self._proc = subprocess.Popen(
             [*isolation_prefix(), sys.executable, "-I", str(WORKER), json.dumps(self._config())],
@@ -159,7 +160,7 @@ class SandboxProcess:
 
     def _result(self, line: bytes | None, timeout: float) -> CallResult:
         if line is None:
-            if self.alive:
+            if self.alive and not self._eof:
                 self.kill()
                 return self._failure("timeout", f"no result within {timeout:g} s (killed)")
             return self._failure("crash", self._death_reason())
@@ -177,6 +178,22 @@ class SandboxProcess:
 
     def _failure(self, kind: str, error: str) -> CallResult:
         return CallResult(kind, error=error)
+
+    @property
+    def last_reply(self) -> dict[str, Any]:
+        return self._last_reply
+
+    def stray_processes(self) -> int:
+        """Processes other than the child itself in the child's process group."""
+        if self._proc is None:
+            return 0
+        count = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                if int(fields[2]) == self._proc.pid and int(stat.parent.name) != self._proc.pid:
+                    count += 1
+        return count
 
     @property
     def alive(self) -> bool:
@@ -214,6 +231,7 @@ class SandboxProcess:
                     return None
                 chunk = os.read(stream.fileno(), 1 << 20)
                 if not chunk or len(self._buffer) > _MAX_REPLY_BYTES:
+                    self._eof = not chunk
                     return None
                 self._buffer += chunk
         line, _, self._buffer = self._buffer.partition(b"\n")

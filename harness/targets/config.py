@@ -43,6 +43,7 @@ class TargetConfig(_Strict):
     output_type: str = Field(min_length=1, description="Expected output type, checked strictly.")
     mutates_inputs: bool = Field(False, description="May the function modify its arguments?")
     test_command: str | None = Field(None, description="The target's own tests; must pass.")
+    min_gain: float = Field(0.03, ge=0, description="Speedup margin required for acceptance.")
     equivalence: EquivalenceConfig = EquivalenceConfig()
     inputs: InputsConfig
     limits: LimitsConfig = LimitsConfig()

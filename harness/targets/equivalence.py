@@ -8,6 +8,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from harness.registry import Registry
 from harness.targets.config import EquivalenceConfig
 
@@ -21,6 +23,8 @@ def _walk(expected: Any, actual: Any, leaf: Callable[[Any, Any], bool], path: st
     if isinstance(expected, list | tuple):
         if len(expected) != len(actual):
             return f"{path}: expected length {len(expected)}, got {len(actual)}"
+        if _same_floats(expected, actual, leaf):
+            return None
         for index, (want, got) in enumerate(zip(expected, actual, strict=True)):
             difference = _walk(want, got, leaf, f"{path}[{index}]")
             if difference:
@@ -38,10 +42,25 @@ def _walk(expected: Any, actual: Any, leaf: Callable[[Any, Any], bool], path: st
     return None if leaf(expected, actual) else f"{path}: expected {expected!r}, got {actual!r}"
 
 
+def _same_floats(expected: Any, actual: Any, leaf: Callable[[Any, Any], bool]) -> bool:
+    """Fast path for long float vectors: numpy applies `leaf`'s rule; on failure the walk runs."""
+    if len(expected) < 64 or not set(map(type, expected)) == set(map(type, actual)) == {float}:
+        return False
+    rule = getattr(leaf, "vector", None)
+    return rule is not None and bool(rule(np.array(expected), np.array(actual)))
+
+
+def _vector_equal(expected: Any, actual: Any) -> bool:
+    return bool(np.array_equal(expected, actual, equal_nan=True))
+
+
 def _equal(expected: Any, actual: Any) -> bool:
     if isinstance(expected, float) and math.isnan(expected):
         return math.isnan(actual)
     return bool(expected == actual)
+
+
+_equal.vector = _vector_equal  # type: ignore[attr-defined]
 
 
 @comparators.register("exact")
@@ -56,6 +75,13 @@ def allclose(expected: Any, actual: Any, config: EquivalenceConfig) -> str | Non
             return bool(abs(got - want) <= config.atol + config.rtol * abs(want))
         return _equal(want, got)
 
+    def close_vector(want: Any, got: Any) -> bool:
+        finite = np.isfinite(want) & np.isfinite(got)
+        near = np.abs(got - want) <= config.atol + config.rtol * np.abs(want)
+        same = (want == got) | (np.isnan(want) & np.isnan(got))
+        return bool(np.all(np.where(finite, near, same)))
+
+    close.vector = close_vector  # type: ignore[attr-defined]
     return _walk(expected, actual, close, "output")
 
 

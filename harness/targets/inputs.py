@@ -36,15 +36,19 @@ class InputSource:
         return [Case(f"edge case #{i}", self._checked(args)) for i, args in enumerate(cases)]
 
     def random_cases(self, sizes: list[int], seed: int, stage: str) -> list[Case]:
-        generate = self._function("generate")
         per_size = self.target.config.inputs.cases_per_size
-        cases = []
-        for size in sizes:
-            for index in range(per_size):
-                rng = random.Random(f"{seed}:{stage}:{size}:{index}")
-                label = f"{stage} size {size} #{index}"
-                cases.append(Case(label, self._checked(generate(rng, size))))
-        return cases
+        return [
+            Case(
+                f"{stage} size {size} #{i}",
+                self.arguments(random.Random(f"{seed}:{stage}:{size}:{i}"), size),
+            )
+            for size in sizes
+            for i in range(per_size)
+        ]
+
+    def arguments(self, rng: random.Random, size: int) -> list[Any]:
+        """One call's arguments at `size`, drawn from `rng`."""
+        return self._checked(self._function("generate")(rng, size))
 
     def strategy(self) -> SearchStrategy[list[Any]] | None:
         make = getattr(self._module, "strategy", None)

@@ -92,7 +92,10 @@ def _container_errors(value: Any, spec: TypeSpec, path: str) -> str | None:
             return f"{path}: expected a tuple of {len(spec.args)} items, got {len(value)}"
         pairs = zip(value, spec.args, strict=True)
     else:
-        pairs = zip(value, [spec.args[0]] * len(value), strict=True)
+        item_spec = spec.args[0]
+        if item_spec.kind in _SCALARS and set(map(type, value)) <= {_SCALARS[item_spec.kind]}:
+            return None  # fast path: a homogeneous list of the right scalar type
+        pairs = zip(value, [item_spec] * len(value), strict=True)
     for index, (item, item_spec) in enumerate(pairs):
         error = type_errors(item, item_spec, f"{path}[{index}]")
         if error:

@@ -93,6 +93,14 @@ class Differential:
                 f"{problem}; fix the generator or the reference"
             )
 
+    def output_problem(self, args: list[Any], output: Any) -> str | None:
+        """Why `output` is not an acceptable answer for `args`, or None."""
+        problem = type_errors(output, self.target.output_type)
+        if problem is None:
+            difference = compare(self.expected(args), output, self.target.config.equivalence)
+            problem = f"{difference} for input {shown(args)}" if difference else None
+        return problem
+
     def check(self, args: list[Any]) -> Mismatch | None:
         """None when the candidate agrees with the reference on `args`."""
         expected = self.expected(args)

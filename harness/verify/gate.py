@@ -1,12 +1,14 @@
-"""The correctness gate: a loop over stages, stopping at the first failure."""
+"""The verifier: correctness stages (cheapest first), then the benchmark, stopping at a failure."""
 
 import secrets
 import tempfile
 from pathlib import Path
 
+from harness.bench.runner import BenchSettings
 from harness.targets.inputs import InputSource
 from harness.targets.loader import Target
 from harness.verify.differential import Differential
+from harness.verify.speed import run_benchmark, speed_check
 from harness.verify.stages import STAGES, GateContext
 from harness.verify.verdict import Verdict
 
@@ -15,27 +17,49 @@ def new_seed() -> int:
     return secrets.randbelow(2**31)
 
 
-class CorrectnessGate:
-    """The `Evaluator` for correctness: is this module a faithful replacement of the entry?"""
+class Verifier:
+    """The `Evaluator`: is this module a faithful replacement of the entry, and faster?
 
-    def evaluate(self, target: Target, source: str, seed: int | None = None) -> Verdict:
+    `bench=None` skips the benchmark (a correctness-only verdict, never accepted); `min_gain`
+    overrides the target's margin for this run.
+    """
+
+    def __init__(self, bench: BenchSettings | None = None, min_gain: float | None = None) -> None:
+        self.bench = bench
+        self.min_gain = min_gain
+
+    def evaluate(
+        self, target: Target, source: str, seed: int | None = None, baseline: str | None = None
+    ) -> Verdict:
         verdict = Verdict(target=target.name, seed=new_seed() if seed is None else seed)
-        inputs = InputSource(target)
         with tempfile.TemporaryDirectory(prefix="harness-verify-") as tmp:
             workdir = Path(tmp)
             candidate_file = workdir / target.entry_file.name
             candidate_file.write_text(source, encoding="utf-8")
             differential = Differential(target, candidate_file, workdir)
-            context = GateContext(
-                target, source, candidate_file, verdict.seed, inputs, differential, workdir
-            )
+            context = GateContext(target, source, candidate_file, verdict.seed,
+                                  InputSource(target), differential, workdir)  # fmt: skip
             try:
-                for stage in STAGES:
-                    check = stage(context)
-                    if check is not None:
-                        verdict.checks.append(check)
-                        if not check.passed:
-                            break
+                if self._correct(context, verdict) and self.bench is not None:
+                    self._benchmark(context, verdict, baseline or target.baseline_source())
             finally:
                 differential.close()
         return verdict
+
+    def _correct(self, context: GateContext, verdict: Verdict) -> bool:
+        for stage in STAGES:
+            check = stage(context)
+            if check is not None:
+                verdict.checks.append(check)
+                if not check.passed:
+                    return False
+        return True
+
+    def _benchmark(self, context: GateContext, verdict: Verdict, baseline: str) -> None:
+        assert self.bench is not None
+        min_gain = self.min_gain if self.min_gain is not None else context.target.config.min_gain
+        settings = self.bench.model_copy(update={"min_gain": min_gain})
+        report = run_benchmark(context, settings, baseline)
+        verdict.checks.append(speed_check(report, settings))
+        verdict.speedup, verdict.speedup_ci = report.speedup, report.ci
+        verdict.benchmark, verdict.flags = report.summary, report.flags

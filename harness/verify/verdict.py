@@ -28,19 +28,27 @@ class Verdict:
     checks: list[Check] = field(default_factory=list)
     speedup: float | None = None
     speedup_ci: tuple[float, float] | None = None
+    benchmark: dict[str, Any] | None = None
+    flags: list[str] = field(default_factory=list)
 
     @property
     def correct(self) -> bool:
-        return bool(self.checks) and all(check.passed for check in self.checks)
+        correctness = [check for check in self.checks if check.name != "benchmark"]
+        return bool(correctness) and all(check.passed for check in correctness)
 
     @property
     def accepted(self) -> bool:
-        return self.correct
+        """Correct, and measurably faster: the benchmark check passed."""
+        speed = [check for check in self.checks if check.name == "benchmark"]
+        return self.correct and bool(speed) and speed[0].passed
 
     @property
     def reasons(self) -> list[str]:
         failed = [f"{check.name}: {check.detail}" for check in self.checks if not check.passed]
-        return failed or ["correct: every check passed"]
+        if failed:
+            return failed
+        speed = [f"{c.name}: {c.detail}" for c in self.checks if c.name == "benchmark"]
+        return ["correct: every check passed", *speed] if speed else ["correct, not benchmarked"]
 
     @property
     def counterexample(self) -> Counterexample | None:
@@ -59,4 +67,6 @@ class Verdict:
                 for check in self.checks
             ],
             "seed": self.seed,
+            "benchmark": self.benchmark,
+            "flags": self.flags,
         }

@@ -1,0 +1,234 @@
+"""Interleaved benchmarking of several contenders, each in its own fresh sandboxed process.
+
+Blocks alternate the contenders (A B, then B A, ...) so drift hits all sides alike; every round
+gets fresh arguments, identical across contenders within a block; processes are replaced every few
+blocks so that one process's luck (memory layout, hash seed) is part of the measured noise.
+"""
+
+import random
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from harness.bench.stats import SpeedupEstimate, decide, speedup_interval
+from harness.sandbox.limits import Limits
+from harness.sandbox.process import RoundInput, SandboxError, SandboxProcess, SandboxSpec
+from harness.sandbox.worker import encode
+from harness.targets.loader import Target
+
+OutputCheck = Callable[[list[Any], Any], str | None]
+ArgumentMaker = Callable[[random.Random, int], list[Any]]
+
+
+class BenchSettings(BaseModel):
+    """How long and how hard to measure; `min_gain` is the acceptance margin."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min_gain: float = Field(0.03, ge=0, description="Required speedup margin: CI low > 1 + this.")
+    budget_seconds: float = Field(10.0, gt=0, description="Stop (undecided) after this long.")
+    min_blocks: int = Field(5, ge=2, description="Blocks before an early decision.")
+    max_blocks: int = Field(40, ge=2, description="Blocks at most.")
+    block_seconds: float = Field(0.25, gt=0, description="Baseline time per side per block.")
+    max_rounds: int = Field(50, ge=1, description="Timed rounds per block at most.")
+    warmup_rounds: int = Field(1, ge=0, description="Untimed rounds at the start of a block.")
+    blocks_per_process: int = Field(5, ge=1, description="Blocks before fresh processes.")
+    plausibility_bound: float = Field(50.0, gt=1, description="Speedups above this are flagged.")
+
+
+@dataclass(frozen=True)
+class Contender:
+    label: str
+    module_file: Path
+    module_name: str
+    function: str
+    sandboxed: bool = True
+
+
+@dataclass
+class SideRecord:
+    """Everything measured for one contender."""
+
+    label: str
+    block_medians: list[float] = field(default_factory=list)
+    times: list[float] = field(default_factory=list)
+    wall: list[float] = field(default_factory=list)
+    timed: list[float] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class BenchOutcome:
+    sides: dict[str, SideRecord]
+    rounds_per_block: int
+    stop_reason: str
+    seconds: float
+
+    @property
+    def blocks(self) -> int:
+        return min(len(side.block_medians) for side in self.sides.values())
+
+    def estimate(self, slower: str, faster: str) -> SpeedupEstimate:
+        n = self.blocks
+        return speedup_interval(
+            self.sides[slower].block_medians[:n], self.sides[faster].block_medians[:n]
+        )
+
+    @property
+    def problems(self) -> list[str]:
+        return [f"{s.label}: {p}" for s in self.sides.values() for p in s.problems]
+
+
+class InterleavedBenchmark:
+    def __init__(
+        self,
+        target: Target,
+        contenders: list[Contender],
+        workdir: Path,
+        settings: BenchSettings,
+        seed: int,
+        make_arguments: ArgumentMaker,
+        check_output: OutputCheck,
+    ) -> None:
+        self.target, self.contenders, self.settings = target, contenders, settings
+        self.seed, self.make_arguments, self.check_output = seed, make_arguments, check_output
+        self.workdir = workdir
+        self.processes: dict[str, SandboxProcess] = {}
+        self.sides = {c.label: SideRecord(c.label) for c in contenders}
+
+    def run(self, decide_pair: tuple[str, str] | None = None) -> BenchOutcome:
+        """Measure until the pair's CI is decisive, the block limit, or the time budget."""
+        started = time.monotonic()
+        try:
+            rounds = self._calibrate()
+            reason = self._blocks(rounds, started, decide_pair)
+        finally:
+            self._close()
+        return BenchOutcome(self.sides, rounds, reason, time.monotonic() - started)
+
+    def _blocks(self, rounds: int, started: float, pair: tuple[str, str] | None) -> str:
+        settings = self.settings
+        for block in range(settings.max_blocks):
+            if block and block % settings.blocks_per_process == 0:
+                self._close()
+            self._block(block, rounds)
+            done = block + 1
+            if any(side.problems for side in self.sides.values()):
+                return f"integrity check failed in block {done}"
+            if pair and done >= settings.min_blocks:
+                estimate = speedup_interval(self.sides[pair[0]].block_medians,
+                                            self.sides[pair[1]].block_medians)  # fmt: skip
+                if decide(estimate, settings.min_gain) is not None:
+                    return f"decided after {done} blocks"
+            if time.monotonic() - started > settings.budget_seconds and done >= 2:
+                return f"time budget of {settings.budget_seconds:g} s reached after {done} blocks"
+        return f"block limit ({settings.max_blocks}) reached"
+
+    def _calibrate(self) -> int:
+        """Rounds per block so that the first contender's block lasts about `block_seconds`."""
+        first = self.contenders[0].label
+        inputs = self._round_inputs(-1, 2, keep=None)
+        try:
+            warmup = self.settings.warmup_rounds
+            process = self._process(first)
+            result = process.bench(f"{first}-calibration", inputs, warmup, self._timeout(2))
+        except SandboxError as exc:
+            self.sides[first].problems.append(f"could not start: {exc}")
+            return 1
+        if not result.result.ok or result.stats is None:
+            self.sides[first].problems.append(f"calibration failed: {result.result.error}")
+            return 1
+        per_call = max(float(result.stats["median"]), 1e-7)
+        return max(3, min(self.settings.max_rounds, round(self.settings.block_seconds / per_call)))
+
+    def _block(self, block: int, rounds: int) -> None:
+        rng = random.Random(f"{self.seed}:keep:{block}")
+        keep = rng.randrange(rounds)
+        inputs = self._round_inputs(block, rounds, keep)
+        shift = block % len(self.contenders)
+        for contender in self.contenders[shift:] + self.contenders[:shift]:
+            self._measure(contender, block, inputs, keep)
+
+    def _measure(
+        self, contender: Contender, block: int, inputs: list[RoundInput], keep: int
+    ) -> None:
+        side = self.sides[contender.label]
+        try:
+            process = self._process(contender.label)
+        except SandboxError as exc:
+            side.problems.append(f"could not start: {exc}")
+            return
+        warmup = self.settings.warmup_rounds
+        started = time.perf_counter()
+        result = process.bench(
+            f"{contender.label}-{block}", inputs, warmup, self._timeout(len(inputs))
+        )
+        wall = time.perf_counter() - started
+        if not result.result.ok or result.stats is None:
+            side.problems.append(f"{result.result.kind}: {result.result.error}")
+            return
+        strays = process.stray_processes()
+        if strays:
+            side.problems.append(f"left {strays} process(es) running after returning")
+        for output in result.kept:
+            problem = self.check_output(self._arguments(block, warmup + keep), output)
+            if problem:
+                side.problems.append(f"output of a timed call is wrong: {problem}")
+        side.block_medians.append(float(result.stats["median"]))
+        side.times.extend(float(t) for t in result.stats["data"])
+        side.timed.append(float(result.stats["total"]))
+        side.wall.append(wall)
+        side.options = dict(self._last_options(process))
+
+    def _last_options(self, process: SandboxProcess) -> dict[str, Any]:
+        options = process.last_reply.get("options", {})
+        return options if isinstance(options, dict) else {}
+
+    def _round_inputs(self, block: int, rounds: int, keep: int | None) -> list[RoundInput]:
+        warmup = self.settings.warmup_rounds
+        return [
+            RoundInput(encode(self._arguments(block, index), "arguments"), index - warmup == keep)
+            for index in range(warmup + rounds)
+        ]
+
+    def _arguments(self, block: int, index: int) -> list[Any]:
+        sizes = self.target.config.inputs.bench_sizes
+        rng = random.Random(f"{self.seed}:timing:{block}:{index}")
+        return self.make_arguments(rng, sizes[(block + index) % len(sizes)])
+
+    def _timeout(self, rounds: int) -> float:
+        return self.target.config.limits.call_timeout_seconds * rounds + 30.0
+
+    def _process(self, label: str) -> SandboxProcess:
+        if label not in self.processes:
+            contender = next(c for c in self.contenders if c.label == label)
+            self.processes[label] = self._spawn(contender)
+        return self.processes[label]
+
+    def _spawn(self, contender: Contender) -> SandboxProcess:
+        folder = self.workdir / f"bench-{contender.label}"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        module_file = contender.module_file
+        if contender.sandboxed:
+            module_file = folder / contender.module_file.name
+            shutil.copyfile(contender.module_file, module_file)
+        limits = self.target.config.limits
+        spec = SandboxSpec(module_file, contender.module_name, contender.function, folder,
+                           sandboxed=contender.sandboxed,
+                           limits=Limits(cpu_seconds=limits.cpu_seconds * 4,
+                                         memory_mb=limits.memory_mb, pin_cpu=True))  # fmt: skip
+        process = SandboxProcess(spec)
+        process.start()
+        return process
+
+    def _close(self) -> None:
+        for process in self.processes.values():
+            process.close()
+        self.processes.clear()

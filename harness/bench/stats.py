@@ -1,0 +1,55 @@
+"""Statistics for speedups: per-block ratios, a confidence interval, and the acceptance rule."""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+
+@dataclass(frozen=True)
+class SpeedupEstimate:
+    """Baseline time over candidate time: the geometric mean of per-block ratios, with its CI."""
+
+    speedup: float
+    low: float
+    high: float
+    blocks: int
+
+
+def speedup_interval(
+    baseline: Sequence[float], candidate: Sequence[float], confidence: float = 0.95
+) -> SpeedupEstimate:
+    """CI from a t-interval on per-block log ratios.
+
+    Blocks pair the two sides under the same machine conditions, so their log ratios are close to
+    independent; the t-interval keeps its coverage with few blocks, where a bootstrap is too narrow.
+    """
+    log_ratios = np.log(np.asarray(baseline, dtype=float) / np.asarray(candidate, dtype=float))
+    blocks = len(log_ratios)
+    center = float(np.mean(log_ratios)) if blocks else 0.0
+    if blocks < 2:
+        return SpeedupEstimate(math.exp(center), 0.0, math.inf, blocks)
+    spread = float(stats.sem(log_ratios))
+    if spread == 0.0:
+        return SpeedupEstimate(math.exp(center), math.exp(center), math.exp(center), blocks)
+    low, high = stats.t.interval(confidence, blocks - 1, loc=center, scale=spread)
+    return SpeedupEstimate(math.exp(center), math.exp(low), math.exp(high), blocks)
+
+
+def decide(estimate: SpeedupEstimate, min_gain: float) -> bool | None:
+    """True: faster by more than `min_gain`; False: surely not; None: undecided."""
+    threshold = 1.0 + min_gain
+    if estimate.low > threshold:
+        return True
+    if estimate.high < threshold:
+        return False
+    return None
+
+
+def coefficient_of_variation(samples: Sequence[float]) -> float:
+    values = np.asarray(samples, dtype=float)
+    if len(values) < 2 or float(np.mean(values)) == 0.0:
+        return 0.0
+    return float(np.std(values, ddof=1) / np.mean(values))
