@@ -18,7 +18,7 @@ run: setup
 
 lint: setup
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check harness tests benchmarks
+	$(VENV)/bin/ruff format --check harness tests benchmarks targets reference_impls
 	$(VENV)/bin/mypy
 
 test: lint

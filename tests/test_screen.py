@@ -71,3 +71,19 @@ def test_syntax_errors_raise() -> None:
 def test_findings_carry_line_numbers() -> None:
     findings = screen("def f(xs):\n    return xs\nimport time\n", "f", 1)
     assert [finding.line for finding in findings] == [3]
+
+
+def test_patching_through_an_attribute_chain_is_flagged() -> None:
+    findings = screen(
+        "import logging\nlogging.time.perf_counter = abs\ndef f(xs):\n    return xs\n", "f", 1
+    )
+    assert any("modifies an imported module" in finding.message for finding in findings)
+
+
+def test_patching_a_from_imported_module_is_flagged() -> None:
+    source = "from json import encoder\nencoder.c_make_encoder = None\ndef f(xs):\n    return xs\n"
+    assert any("modifies" in finding.message for finding in screen(source, "f", 1))
+
+
+def test_from_imported_submodules_are_not_mistaken_for_their_parent() -> None:
+    assert screen("from os import path\ndef f(xs):\n    return path.join('a', 'b')\n", "f", 1) == []

@@ -110,8 +110,8 @@ class SandboxProcess:
         )
         stderr.close()
         hello = self._read_line(_STARTUP_SECONDS)
-        if hello is None or not json.loads(hello).get("ready"):
-            detail = json.loads(hello)["error"] if hello else self._death_reason()
+        detail = self._death_reason() if hello is None else _startup_problem(hello)
+        if detail:
             self.kill()
             raise SandboxError(detail)
 
@@ -275,6 +275,16 @@ def sandbox_roots() -> tuple[list[str], list[str]]:
     prefixes = sorted({sys.prefix, sys.base_prefix, sys.exec_prefix, *_site_dirs()})
     path_roots = [os.path.realpath(p) for p in prefixes]
     return [*path_roots, *(os.path.realpath(p) for p in _SYSTEM_READ_ROOTS)], path_roots
+
+
+def _startup_problem(hello: bytes) -> str | None:
+    try:
+        message = json.loads(hello)
+    except ValueError:
+        message = None
+    if not isinstance(message, dict):
+        return "the candidate process sent an unreadable greeting"
+    return None if message.get("ready") else str(message.get("error", "not ready"))
 
 
 def _site_dirs() -> list[str]:

@@ -128,7 +128,7 @@ def _guard(
             if path is None or isinstance(path, int):
                 return
             writes = any(c in (mode or "") for c in "wax+") or bool((flags or 0) & write_flags)
-            if not _inside(path, [workdir] if writes else readable):
+            if not _inside(path, [workdir, os.devnull] if writes else readable):
                 deny("writing" if writes else "reading", path)
         elif event in _PATH_EVENTS:
             for path in args[: _PATH_EVENTS[event]]:
@@ -309,7 +309,7 @@ def main() -> None:
         if problems:
             raise RuntimeError("tampered with the measuring machinery: " + "; ".join(problems))
     except BaseException as exc:
-        replies.write(json.dumps({"ready": False, "error": _describe(exc)}) + "\n")
+        replies.write(_DUMPS({"ready": False, "error": _describe(exc)}) + "\n")
         replies.flush()
         return
     server = _Server(function, requests, replies, watch)

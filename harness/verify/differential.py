@@ -74,7 +74,8 @@ class Differential:
         self.reference.close()
 
     def expected(self, args: list[Any]) -> Any:
-        key = shown(args) if len(repr(args)) < 10_000 else None
+        text = repr(args)
+        key = text if len(text) < 100_000 else None
         if key is not None and key in self._expected:
             return self._expected[key]
         result = self.reference.call(args, timeout=max(60.0, self.timeout))

@@ -151,6 +151,8 @@ class _Screen(ast.NodeVisitor):
         self._check_module(node, module)
         for alias in node.names:
             self._check_attribute(node, module.split(".")[0], alias.name)
+            if alias.name != "*":
+                self.module_aliases.setdefault(alias.asname or alias.name, f"{module}.{alias.name}")
 
     def _check_module(self, node: ast.AST, module: str) -> None:
         root = module.split(".")[0]
@@ -219,4 +221,8 @@ class _Screen(ast.NodeVisitor):
                 self.flag(target, f"modifies an imported module ({ast.unparse(target)})")
 
     def _targets_module(self, nodes: list[ast.expr]) -> bool:
-        return bool(nodes) and isinstance(nodes[0], ast.Name) and nodes[0].id in self.module_aliases
+        """Is the first node an imported module, or an attribute chain rooted at one?"""
+        node = nodes[0] if nodes else None
+        while isinstance(node, ast.Attribute):
+            node = node.value
+        return isinstance(node, ast.Name) and node.id in self.module_aliases

@@ -1,0 +1,6 @@
+"""Never returns."""
+
+
+def squares(xs):
+    while True:
+        pass
