@@ -25,7 +25,20 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--seed", type=int, help="seed for inputs (default: fresh)")
     verify.add_argument("--min-gain", type=float, help="speedup margin (default: the target's)")
     verify.add_argument("--budget", type=float, default=10.0, help="benchmark seconds at most")
+    bench = commands.add_parser("bench", help="time baseline, candidate and reference")
+    bench.add_argument("target", help="bundled target name or path to a target folder")
+    bench.add_argument("--candidate", type=Path, help="module replacing the entry (optional)")
+    bench.add_argument("--json", action="store_true", help="print one JSON object")
+    bench.add_argument("--seed", type=int, help="seed for inputs (default: fresh)")
+    bench.add_argument("--budget", type=float, default=10.0, help="seconds of measuring at most")
     return parser
+
+
+def _read_candidate(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise HarnessError(f"cannot read candidate {path}: {exc}") from None
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -35,10 +48,7 @@ def _verify(args: argparse.Namespace) -> int:
     from harness.verify.render import print_verdict
 
     target = load_target(args.target)
-    try:
-        source = args.candidate.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise HarnessError(f"cannot read candidate {args.candidate}: {exc}") from None
+    source = _read_candidate(args.candidate)
     verifier = Verifier(BenchSettings(budget_seconds=args.budget), min_gain=args.min_gain)
     verdict = verifier.evaluate(target, source, seed=args.seed)
     if args.json:
@@ -48,7 +58,25 @@ def _verify(args: argparse.Namespace) -> int:
     return 0 if verdict.accepted else 1
 
 
-_COMMANDS = {"verify": _verify}
+def _bench(args: argparse.Namespace) -> int:
+    from harness.bench.command import bench
+    from harness.bench.runner import BenchSettings
+    from harness.bench.show import bench_json, print_bench
+    from harness.targets.loader import load_target
+    from harness.verify.gate import new_seed
+
+    target = load_target(args.target)
+    candidate = _read_candidate(args.candidate) if args.candidate else None
+    seed = new_seed() if args.seed is None else args.seed
+    outcome, rows, path = bench(target, candidate, BenchSettings(budget_seconds=args.budget), seed)
+    if args.json:
+        print(json.dumps(bench_json(target.name, outcome, rows, path, seed)))
+    else:
+        print_bench(target.name, outcome, rows, path)
+    return 1 if outcome.problems else 0
+
+
+_COMMANDS = {"verify": _verify, "bench": _bench}
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:

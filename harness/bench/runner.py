@@ -7,6 +7,7 @@ blocks so that one process's luck (memory layout, hash seed) is part of the meas
 
 import random
 import shutil
+import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ class BenchSettings(BaseModel):
     block_seconds: float = Field(0.25, gt=0, description="Baseline time per side per block.")
     max_rounds: int = Field(50, ge=1, description="Timed rounds per block at most.")
     warmup_rounds: int = Field(1, ge=0, description="Untimed rounds at the start of a block.")
-    blocks_per_process: int = Field(5, ge=1, description="Blocks before fresh processes.")
+    blocks_per_process: int = Field(10, ge=1, description="Blocks before fresh processes.")
     plausibility_bound: float = Field(50.0, gt=1, description="Speedups above this are flagged.")
 
 
@@ -100,6 +101,7 @@ class InterleavedBenchmark:
         self.seed, self.make_arguments, self.check_output = seed, make_arguments, check_output
         self.workdir = workdir
         self.processes: dict[str, SandboxProcess] = {}
+        self._warm: set[str] = set()
         self.sides = {c.label: SideRecord(c.label) for c in contenders}
 
     def run(self, decide_pair: tuple[str, str] | None = None) -> BenchOutcome:
@@ -122,8 +124,9 @@ class InterleavedBenchmark:
             if any(side.problems for side in self.sides.values()):
                 return f"integrity check failed in block {done}"
             if pair and done >= settings.min_blocks:
-                estimate = speedup_interval(self.sides[pair[0]].block_medians,
-                                            self.sides[pair[1]].block_medians)  # fmt: skip
+                estimate = speedup_interval(
+                    self.sides[pair[0]].block_medians, self.sides[pair[1]].block_medians
+                )
                 if decide(estimate, settings.min_gain) is not None:
                     return f"decided after {done} blocks"
             if time.monotonic() - started > settings.budget_seconds and done >= 2:
@@ -133,11 +136,12 @@ class InterleavedBenchmark:
     def _calibrate(self) -> int:
         """Rounds per block so that the first contender's block lasts about `block_seconds`."""
         first = self.contenders[0].label
-        inputs = self._round_inputs(-1, 2, keep=None)
+        inputs = self._round_inputs(self.settings.warmup_rounds + 2)
         try:
             warmup = self.settings.warmup_rounds
             process = self._process(first)
             result = process.bench(f"{first}-calibration", inputs, warmup, self._timeout(2))
+            self._warm.add(first)
         except SandboxError as exc:
             self.sides[first].problems.append(f"could not start: {exc}")
             return 1
@@ -148,53 +152,70 @@ class InterleavedBenchmark:
         return max(3, min(self.settings.max_rounds, round(self.settings.block_seconds / per_call)))
 
     def _block(self, block: int, rounds: int) -> None:
-        rng = random.Random(f"{self.seed}:keep:{block}")
-        keep = rng.randrange(rounds)
-        inputs = self._round_inputs(block, rounds, keep)
-        shift = block % len(self.contenders)
-        for contender in self.contenders[shift:] + self.contenders[:shift]:
-            self._measure(contender, block, inputs, keep)
+        """R rounds; in each, every contender times the same fresh input, in rotating order."""
+        keep = random.Random(f"{self.seed}:keep:{block}").randrange(rounds)
+        samples: dict[str, list[float]] = {label: [] for label in self.sides}
+        walls = dict.fromkeys(self.sides, 0.0)
+        for index in range(rounds):
+            arguments = encode(self._arguments(block, index), "arguments")
+            shift = index % len(self.contenders)
+            for contender in self.contenders[shift:] + self.contenders[:shift]:
+                measured = self._measure(
+                    contender, RoundInput(arguments, index == keep), block, index
+                )
+                if measured is None:
+                    return
+                samples[contender.label].append(measured[0])
+                walls[contender.label] += measured[1]
+        for label, side in self.sides.items():
+            self._finish_block(side, samples[label], walls[label])
+
+    def _finish_block(self, side: SideRecord, samples: list[float], wall: float) -> None:
+        strays = self.processes[side.label].stray_processes()
+        if strays:
+            side.problems.append(f"left {strays} process(es) running after returning")
+        side.block_medians.append(statistics.median(samples))
+        side.times.extend(samples)
+        side.timed.append(sum(samples))
+        side.wall.append(wall)
 
     def _measure(
-        self, contender: Contender, block: int, inputs: list[RoundInput], keep: int
-    ) -> None:
+        self, contender: Contender, round_input: RoundInput, block: int, index: int
+    ) -> tuple[float, float] | None:
+        """(time inside the timed call, wall time seen from here), or None after a problem."""
         side = self.sides[contender.label]
         try:
             process = self._process(contender.label)
         except SandboxError as exc:
             side.problems.append(f"could not start: {exc}")
-            return
-        warmup = self.settings.warmup_rounds
+            return None
+        warmup = 0 if contender.label in self._warm else self.settings.warmup_rounds
+        inputs = [RoundInput(round_input.args, False)] * warmup + [round_input]
         started = time.perf_counter()
         result = process.bench(
-            f"{contender.label}-{block}", inputs, warmup, self._timeout(len(inputs))
+            f"{contender.label}-{block}-{index}", inputs, warmup, self._timeout(len(inputs))
         )
         wall = time.perf_counter() - started
+        self._warm.add(contender.label)
         if not result.result.ok or result.stats is None:
             side.problems.append(f"{result.result.kind}: {result.result.error}")
-            return
-        strays = process.stray_processes()
-        if strays:
-            side.problems.append(f"left {strays} process(es) running after returning")
+            return None
         for output in result.kept:
-            problem = self.check_output(self._arguments(block, warmup + keep), output)
+            problem = self.check_output(self._arguments(block, index), output)
             if problem:
                 side.problems.append(f"output of a timed call is wrong: {problem}")
-        side.block_medians.append(float(result.stats["median"]))
-        side.times.extend(float(t) for t in result.stats["data"])
-        side.timed.append(float(result.stats["total"]))
-        side.wall.append(wall)
+                return None
         side.options = dict(self._last_options(process))
+        return float(result.stats["data"][0]), wall
 
     def _last_options(self, process: SandboxProcess) -> dict[str, Any]:
         options = process.last_reply.get("options", {})
         return options if isinstance(options, dict) else {}
 
-    def _round_inputs(self, block: int, rounds: int, keep: int | None) -> list[RoundInput]:
-        warmup = self.settings.warmup_rounds
+    def _round_inputs(self, rounds: int) -> list[RoundInput]:
         return [
-            RoundInput(encode(self._arguments(block, index), "arguments"), index - warmup == keep)
-            for index in range(warmup + rounds)
+            RoundInput(encode(self._arguments(-1, index), "arguments"), False)
+            for index in range(rounds)
         ]
 
     def _arguments(self, block: int, index: int) -> list[Any]:
@@ -209,6 +230,7 @@ class InterleavedBenchmark:
         if label not in self.processes:
             contender = next(c for c in self.contenders if c.label == label)
             self.processes[label] = self._spawn(contender)
+            self._warm.discard(label)
         return self.processes[label]
 
     def _spawn(self, contender: Contender) -> SandboxProcess:
@@ -220,10 +242,16 @@ class InterleavedBenchmark:
             module_file = folder / contender.module_file.name
             shutil.copyfile(contender.module_file, module_file)
         limits = self.target.config.limits
-        spec = SandboxSpec(module_file, contender.module_name, contender.function, folder,
-                           sandboxed=contender.sandboxed,
-                           limits=Limits(cpu_seconds=limits.cpu_seconds * 4,
-                                         memory_mb=limits.memory_mb, pin_cpu=True))  # fmt: skip
+        spec = SandboxSpec(
+            module_file,
+            contender.module_name,
+            contender.function,
+            folder,
+            sandboxed=contender.sandboxed,
+            limits=Limits(
+                cpu_seconds=limits.cpu_seconds * 4, memory_mb=limits.memory_mb, pin_cpu=True
+            ),
+        )
         process = SandboxProcess(spec)
         process.start()
         return process

@@ -37,8 +37,15 @@ class Verifier:
             candidate_file = workdir / target.entry_file.name
             candidate_file.write_text(source, encoding="utf-8")
             differential = Differential(target, candidate_file, workdir)
-            context = GateContext(target, source, candidate_file, verdict.seed,
-                                  InputSource(target), differential, workdir)  # fmt: skip
+            context = GateContext(
+                target,
+                source,
+                candidate_file,
+                verdict.seed,
+                InputSource(target),
+                differential,
+                workdir,
+            )
             try:
                 if self._correct(context, verdict) and self.bench is not None:
                     self._benchmark(context, verdict, baseline or target.baseline_source())

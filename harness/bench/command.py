@@ -1,0 +1,67 @@
+"""`harness bench`: baseline, candidate and reference timed side by side."""
+
+import json
+import os
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from harness.bench.report import Row, pytest_benchmark_json, rows
+from harness.bench.runner import BenchOutcome, BenchSettings, Contender, InterleavedBenchmark
+from harness.targets.inputs import InputSource
+from harness.targets.loader import Target
+from harness.verify.differential import Differential
+
+
+def results_dir() -> Path:
+    """Where runs write: $HARNESS_RESULTS, else ./results."""
+    return Path(os.environ.get("HARNESS_RESULTS", "results")).resolve()
+
+
+def bench(
+    target: Target, candidate: str | None, settings: BenchSettings, seed: int
+) -> tuple[BenchOutcome, list[Row], Path]:
+    with tempfile.TemporaryDirectory(prefix="harness-bench-") as tmp:
+        workdir = Path(tmp)
+        contenders = [Contender("baseline", target.entry_file, target.module, target.function)]
+        if candidate is not None:
+            candidate_file = workdir / "candidate-src" / target.entry_file.name
+            candidate_file.parent.mkdir()
+            candidate_file.write_text(candidate, encoding="utf-8")
+            contenders.append(
+                Contender("candidate", candidate_file, target.module, target.function)
+            )
+        contenders.append(
+            Contender(
+                "reference",
+                target.reference_file,
+                f"_reference_{target.name}",
+                target.reference_function,
+                sandboxed=False,
+            )
+        )
+        differential = Differential(target, target.entry_file, workdir)
+        try:
+            runner = InterleavedBenchmark(
+                target,
+                contenders,
+                workdir,
+                settings,
+                seed,
+                InputSource(target).arguments,
+                differential.output_problem,
+            )
+            outcome = runner.run(("baseline", "candidate") if candidate is not None else None)
+        finally:
+            differential.close()
+    path = _write(target, outcome)
+    return outcome, rows(outcome), path
+
+
+def _write(target: Target, outcome: BenchOutcome) -> Path:
+    folder = results_dir() / "bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    path = folder / f"{target.name}-{stamp}.json"
+    path.write_text(json.dumps(pytest_benchmark_json(target.name, outcome), indent=1))
+    return path
