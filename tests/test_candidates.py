@@ -96,6 +96,7 @@ def test_correct_faster_examples_are_accepted(name: str) -> None:
     verdict = Verifier(BENCH).evaluate(target, source, seed=4)
     assert verdict.accepted, verdict.reasons
     assert verdict.speedup_ci is not None and verdict.speedup_ci[0] > 1.03
+    assert verdict.speedup is not None and bool(verdict.flags) == (verdict.speedup > 50)
 
 
 def test_correct_and_different_candidate_is_correct() -> None:

@@ -190,8 +190,13 @@ class SandboxProcess:
         count = 0
         for stat in Path("/proc").glob("[0-9]*/stat"):
             with contextlib.suppress(OSError, IndexError, ValueError):
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-                if int(fields[2]) == self._proc.pid and int(stat.parent.name) != self._proc.pid:
+                state, _, group = stat.read_text().rsplit(")", 1)[1].split()[:3]
+                alive = state != "Z"  # a killed process lingers as a zombie until reaped
+                if (
+                    alive
+                    and int(group) == self._proc.pid
+                    and int(stat.parent.name) != self._proc.pid
+                ):
                     count += 1
         return count
 
