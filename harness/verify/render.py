@@ -1,5 +1,7 @@
 """Human-readable verdicts (rich)."""
 
+from typing import Any
+
 from rich.console import Console
 from rich.table import Table
 
@@ -22,7 +24,25 @@ def print_verdict(verdict: Verdict, console: Console | None = None) -> None:
         console.print(f"  input:    {example.args}", markup=False, highlight=False)
         console.print(f"  expected: {example.expected}", markup=False, highlight=False)
         console.print(f"  actual:   {example.actual}", markup=False, highlight=False)
+    if verdict.benchmark:
+        console.print(_benchmark_line(verdict.benchmark), highlight=False)
+    for flag in verdict.flags:
+        console.print(f"[yellow]flag:[/] {flag}", highlight=False)
     if verdict.accepted:
-        console.print("[bold green]ACCEPTED[/] correct on every check")
+        console.print(f"[bold green]ACCEPTED[/] correct, and {verdict.speedup:.2f}x faster")
     else:
         console.print(f"[bold red]REJECTED[/] {verdict.reasons[0]}", highlight=False)
+
+
+def _benchmark_line(summary: dict[str, Any]) -> str:
+    def ms(seconds: float | None) -> str:
+        return "-" if seconds is None else f"{seconds * 1000:.3f} ms"
+
+    wall = summary["wall_speedup"]
+    return (
+        f"median baseline {ms(summary['baseline_median_s'])}, candidate "
+        f"{ms(summary['candidate_median_s'])}; {summary['blocks']} blocks x "
+        f"{summary['rounds_per_block']} rounds; CV {summary['cv_baseline']:.0%} / "
+        f"{summary['cv_candidate']:.0%}; wall-clock speedup "
+        f"{'-' if wall is None else f'{wall:.2f}x'}; {summary['seconds']:.1f} s measuring"
+    )
