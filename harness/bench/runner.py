@@ -5,19 +5,22 @@ gets fresh arguments, identical across contenders within a block; processes are 
 blocks so that one process's luck (memory layout, hash seed) is part of the measured noise.
 """
 
+import contextlib
+import os
 import random
 import shutil
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from harness.bench.prefetch import BlockInputs
 from harness.bench.stats import SpeedupEstimate, decide, speedup_interval
-from harness.sandbox.limits import Limits
+from harness.sandbox.limits import Limits, measuring_core
 from harness.sandbox.process import RoundInput, SandboxError, SandboxProcess, SandboxSpec
 from harness.sandbox.worker import encode
 from harness.targets.loader import Target
@@ -102,16 +105,22 @@ class InterleavedBenchmark:
         self.workdir = workdir
         self.processes: dict[str, SandboxProcess] = {}
         self._warm: set[str] = set()
+        self._inputs: BlockInputs | None = None
+        self.core = measuring_core()
         self.sides = {c.label: SideRecord(c.label) for c in contenders}
 
     def run(self, decide_pair: tuple[str, str] | None = None) -> BenchOutcome:
         """Measure until the pair's CI is decisive, the block limit, or the time budget."""
         started = time.monotonic()
-        try:
-            rounds = self._calibrate()
-            reason = self._blocks(rounds, started, decide_pair)
-        finally:
-            self._close()
+        with _parent_off_core(self.core):
+            try:
+                rounds = self._calibrate()
+                self._inputs = BlockInputs(self._arguments, rounds)
+                reason = self._blocks(rounds, started, decide_pair)
+            finally:
+                self._close()
+                if self._inputs is not None:
+                    self._inputs.close()
         return BenchOutcome(self.sides, rounds, reason, time.monotonic() - started)
 
     def _blocks(self, rounds: int, started: float, pair: tuple[str, str] | None) -> str:
@@ -156,13 +165,11 @@ class InterleavedBenchmark:
         keep = random.Random(f"{self.seed}:keep:{block}").randrange(rounds)
         samples: dict[str, list[float]] = {label: [] for label in self.sides}
         walls = dict.fromkeys(self.sides, 0.0)
-        for index in range(rounds):
-            arguments = encode(self._arguments(block, index), "arguments")
+        assert self._inputs is not None
+        for index, (arguments, encoded) in enumerate(self._inputs.get(block)):
             shift = index % len(self.contenders)
             for contender in self.contenders[shift:] + self.contenders[:shift]:
-                measured = self._measure(
-                    contender, RoundInput(arguments, index == keep), block, index
-                )
+                measured = self._measure(contender, RoundInput(encoded, index == keep), arguments)
                 if measured is None:
                     return
                 samples[contender.label].append(measured[0])
@@ -180,7 +187,7 @@ class InterleavedBenchmark:
         side.wall.append(wall)
 
     def _measure(
-        self, contender: Contender, round_input: RoundInput, block: int, index: int
+        self, contender: Contender, round_input: RoundInput, arguments: list[Any]
     ) -> tuple[float, float] | None:
         """(time inside the timed call, wall time seen from here), or None after a problem."""
         side = self.sides[contender.label]
@@ -192,16 +199,14 @@ class InterleavedBenchmark:
         warmup = 0 if contender.label in self._warm else self.settings.warmup_rounds
         inputs = [RoundInput(round_input.args, False)] * warmup + [round_input]
         started = time.perf_counter()
-        result = process.bench(
-            f"{contender.label}-{block}-{index}", inputs, warmup, self._timeout(len(inputs))
-        )
+        result = process.bench(contender.label, inputs, warmup, self._timeout(len(inputs)))
         wall = time.perf_counter() - started
         self._warm.add(contender.label)
         if not result.result.ok or result.stats is None:
             side.problems.append(f"{result.result.kind}: {result.result.error}")
             return None
         for output in result.kept:
-            problem = self.check_output(self._arguments(block, index), output)
+            problem = self.check_output(arguments, output)
             if problem:
                 side.problems.append(f"output of a timed call is wrong: {problem}")
                 return None
@@ -249,7 +254,7 @@ class InterleavedBenchmark:
             folder,
             sandboxed=contender.sandboxed,
             limits=Limits(
-                cpu_seconds=limits.cpu_seconds * 4, memory_mb=limits.memory_mb, pin_cpu=True
+                cpu_seconds=limits.cpu_seconds * 4, memory_mb=limits.memory_mb, pin_cpu=self.core
             ),
         )
         process = SandboxProcess(spec)
@@ -260,3 +265,17 @@ class InterleavedBenchmark:
         for process in self.processes.values():
             process.close()
         self.processes.clear()
+
+
+@contextlib.contextmanager
+def _parent_off_core(core: int | None) -> Iterator[None]:
+    """Keep this process (input generation, checks) off the core the measured processes use."""
+    cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else set()
+    if core is None or len(cores - {core}) < 1:
+        yield
+        return
+    os.sched_setaffinity(0, cores - {core})
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, cores)

@@ -16,7 +16,7 @@ class Limits:
     memory_mb: int = 2048
     file_size_mb: int = 64
     open_files: int = 256
-    pin_cpu: bool = False  # run on one fixed core, so every timed process gets the same one
+    pin_cpu: int | None = None  # run on this core, so every timed process gets the same one
 
 
 def set_limits(limits: Limits) -> None:
@@ -30,8 +30,8 @@ def set_limits(limits: Limits) -> None:
         (resource.RLIMIT_CORE, 0),
     ]:
         resource.setrlimit(which, (value, value))
-    if limits.pin_cpu and hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})
+    if limits.pin_cpu is not None and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {limits.pin_cpu})
 
 
 def child_env(workdir: Path) -> dict[str, str]:
@@ -66,3 +66,10 @@ def isolation_prefix() -> tuple[str, ...]:
         if probe.returncode == 0:
             return tuple(command)
     return ()
+
+
+def measuring_core() -> int | None:
+    """The core timed processes run on: the last one this process may use."""
+    if not hasattr(os, "sched_getaffinity"):
+        return None
+    return max(os.sched_getaffinity(0))

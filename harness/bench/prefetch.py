@@ -1,0 +1,31 @@
+"""Round inputs generated one block ahead on a helper thread, while the processes measure."""
+
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from harness.sandbox.worker import encode
+
+Prepared = list[tuple[list[Any], Any]]  # (arguments, their encoded form) per round
+
+
+class BlockInputs:
+    def __init__(self, arguments: Callable[[int, int], list[Any]], rounds: int) -> None:
+        self._arguments, self._rounds = arguments, rounds
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="harness-inputs")
+        self._pending: dict[int, Future[Prepared]] = {}
+
+    def get(self, block: int) -> Prepared:
+        future = self._pending.pop(block, None) or self._executor.submit(self._make, block)
+        self._pending[block + 1] = self._executor.submit(self._make, block + 1)
+        return future.result()
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def _make(self, block: int) -> Prepared:
+        prepared = []
+        for index in range(self._rounds):
+            arguments = self._arguments(block, index)
+            prepared.append((arguments, encode(arguments, "arguments")))
+        return prepared
