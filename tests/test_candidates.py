@@ -34,6 +34,7 @@ REJECTED = {
     "squares__memory_bomb": ("edge cases", "MemoryError"),
     "squares__fork_bomb": ("static screen", "os.fork"),
     "squares__tampers_at_import": ("import in sandbox", "replaced time.perf_counter"),
+    "squares__replaces_worker_timer": ("import in sandbox", "replaced __main__._TIMER"),
 }
 
 # candidates that pass every correctness check and must be caught by the benchmark's integrity rules
@@ -41,6 +42,7 @@ REJECTED_BY_BENCHMARK = {
     "squares__wrong_under_benchmark": "output of a timed call is wrong",
     "squares__lazy_under_benchmark": "not plain builtin data",
     "squares__slower": "not faster",
+    "squares__patches_fixture_timer": "outside the timer",
 }
 
 

@@ -44,6 +44,8 @@ FLAGGED = {
     "frame walk": ("def f(xs):\n    import sys\n    return sys._getframe().f_back\n", "f_back"),
     "module patch": ("import math\nmath.sqrt = abs\ndef f(xs):\n    return xs\n", "modifies"),
     "setattr on module": ("import math\ndef f(xs):\n    setattr(math, 'pi', 3)\n", "modifies"),
+    "vars": ("import json\ndef f(xs):\n    vars(json)['dumps'] = str\n", "vars"),
+    "module __dict__": ("import sys\ndef f(xs):\n    return sys.__dict__\n", "__dict__"),
     "subclasses": ("def f(xs):\n    return ().__class__.__subclasses__()\n", "__subclasses__"),
     "missing entry": ("def g(xs):\n    return xs\n", "no top-level function"),
     "wrong arity": ("def f(xs, ys):\n    return xs\n", "cannot be called with 1"),

@@ -8,6 +8,7 @@ blocks so that one process's luck (memory layout, hash seed) is part of the meas
 import contextlib
 import os
 import random
+import secrets
 import shutil
 import statistics
 import time
@@ -41,7 +42,7 @@ class BenchSettings(BaseModel):
     block_seconds: float = Field(0.25, gt=0, description="Baseline time per side per block.")
     max_rounds: int = Field(50, ge=1, description="Timed rounds per block at most.")
     warmup_rounds: int = Field(1, ge=0, description="Untimed rounds at the start of a block.")
-    blocks_per_process: int = Field(10, ge=1, description="Blocks before fresh processes.")
+    processes_per_side: int = Field(3, ge=1, description="Processes per side, used in turn.")
     plausibility_bound: float = Field(50.0, gt=1, description="Speedups above this are flagged.")
 
 
@@ -103,10 +104,12 @@ class InterleavedBenchmark:
         self.target, self.contenders, self.settings = target, contenders, settings
         self.seed, self.make_arguments, self.check_output = seed, make_arguments, check_output
         self.workdir = workdir
-        self.processes: dict[str, SandboxProcess] = {}
-        self._warm: set[str] = set()
+        self.processes: dict[tuple[str, int], SandboxProcess] = {}
+        self._warm: set[tuple[str, int]] = set()
         self._inputs: BlockInputs | None = None
         self.core = measuring_core()
+        # Timing inputs also depend on a secret, so even a known seed does not reveal them.
+        self._secret = secrets.token_hex(8)
         self.sides = {c.label: SideRecord(c.label) for c in contenders}
 
     def run(self, decide_pair: tuple[str, str] | None = None) -> BenchOutcome:
@@ -126,8 +129,6 @@ class InterleavedBenchmark:
     def _blocks(self, rounds: int, started: float, pair: tuple[str, str] | None) -> str:
         settings = self.settings
         for block in range(settings.max_blocks):
-            if block and block % settings.blocks_per_process == 0:
-                self._close()
             self._block(block, rounds)
             done = block + 1
             if any(side.problems for side in self.sides.values()):
@@ -148,9 +149,9 @@ class InterleavedBenchmark:
         inputs = self._round_inputs(self.settings.warmup_rounds + 2)
         try:
             warmup = self.settings.warmup_rounds
-            process = self._process(first)
+            process = self._process(first, 0)
             result = process.bench(f"{first}-calibration", inputs, warmup, self._timeout(2))
-            self._warm.add(first)
+            self._warm.add((first, 0))
         except SandboxError as exc:
             self.sides[first].problems.append(f"could not start: {exc}")
             return 1
@@ -165,20 +166,22 @@ class InterleavedBenchmark:
         keep = random.Random(f"{self.seed}:keep:{block}").randrange(rounds)
         samples: dict[str, list[float]] = {label: [] for label in self.sides}
         walls = dict.fromkeys(self.sides, 0.0)
+        slot = block % self.settings.processes_per_side
         assert self._inputs is not None
         for index, (arguments, encoded) in enumerate(self._inputs.get(block)):
             shift = index % len(self.contenders)
             for contender in self.contenders[shift:] + self.contenders[:shift]:
-                measured = self._measure(contender, RoundInput(encoded, index == keep), arguments)
+                round_input = RoundInput(encoded, index == keep)
+                measured = self._measure(contender, slot, round_input, arguments)
                 if measured is None:
                     return
                 samples[contender.label].append(measured[0])
                 walls[contender.label] += measured[1]
         for label, side in self.sides.items():
-            self._finish_block(side, samples[label], walls[label])
+            self._finish_block(side, slot, samples[label], walls[label])
 
-    def _finish_block(self, side: SideRecord, samples: list[float], wall: float) -> None:
-        strays = self.processes[side.label].stray_processes()
+    def _finish_block(self, side: SideRecord, slot: int, samples: list[float], wall: float) -> None:
+        strays = self.processes[(side.label, slot)].stray_processes()
         if strays:
             side.problems.append(f"left {strays} process(es) running after returning")
         side.block_medians.append(statistics.median(samples))
@@ -187,21 +190,22 @@ class InterleavedBenchmark:
         side.wall.append(wall)
 
     def _measure(
-        self, contender: Contender, round_input: RoundInput, arguments: list[Any]
+        self, contender: Contender, slot: int, round_input: RoundInput, arguments: list[Any]
     ) -> tuple[float, float] | None:
         """(time inside the timed call, wall time seen from here), or None after a problem."""
         side = self.sides[contender.label]
         try:
-            process = self._process(contender.label)
+            process = self._process(contender.label, slot)
         except SandboxError as exc:
             side.problems.append(f"could not start: {exc}")
             return None
-        warmup = 0 if contender.label in self._warm else self.settings.warmup_rounds
+        key = (contender.label, slot)
+        warmup = 0 if key in self._warm else self.settings.warmup_rounds
         inputs = [RoundInput(round_input.args, False)] * warmup + [round_input]
         started = time.perf_counter()
         result = process.bench(contender.label, inputs, warmup, self._timeout(len(inputs)))
         wall = time.perf_counter() - started
-        self._warm.add(contender.label)
+        self._warm.add(key)
         if not result.result.ok or result.stats is None:
             side.problems.append(f"{result.result.kind}: {result.result.error}")
             return None
@@ -225,21 +229,33 @@ class InterleavedBenchmark:
 
     def _arguments(self, block: int, index: int) -> list[Any]:
         sizes = self.target.config.inputs.bench_sizes
-        rng = random.Random(f"{self.seed}:timing:{block}:{index}")
+        rng = random.Random(f"{self.seed}:{self._secret}:timing:{block}:{index}")
         return self.make_arguments(rng, sizes[(block + index) % len(sizes)])
 
     def _timeout(self, rounds: int) -> float:
         return self.target.config.limits.call_timeout_seconds * rounds + 30.0
 
-    def _process(self, label: str) -> SandboxProcess:
-        if label not in self.processes:
-            contender = next(c for c in self.contenders if c.label == label)
-            self.processes[label] = self._spawn(contender)
-            self._warm.discard(label)
-        return self.processes[label]
+    def _process(self, label: str, slot: int) -> SandboxProcess:
+        if (label, slot) not in self.processes:
+            self._launch_all()
+        process = self.processes[(label, slot)]
+        if not process.alive:
+            process.start()
+            self._warm.discard((label, slot))
+        return process
 
-    def _spawn(self, contender: Contender) -> SandboxProcess:
-        folder = self.workdir / f"bench-{contender.label}"
+    def _launch_all(self) -> None:
+        """Every side's processes, started together; a block uses each side's process in turn,
+        so one process's luck (memory layout, hash seed) is noise in the interval, not bias."""
+        for slot in range(self.settings.processes_per_side):
+            for contender in self.contenders:
+                self.processes[(contender.label, slot)] = self._spawn(contender, slot)
+                self.processes[(contender.label, slot)].launch()
+        for process in self.processes.values():
+            process.wait_ready()
+
+    def _spawn(self, contender: Contender, slot: int) -> SandboxProcess:
+        folder = self.workdir / f"bench-{contender.label}-{slot}"
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         module_file = contender.module_file
@@ -257,9 +273,7 @@ class InterleavedBenchmark:
                 cpu_seconds=limits.cpu_seconds * 4, memory_mb=limits.memory_mb, pin_cpu=self.core
             ),
         )
-        process = SandboxProcess(spec)
-        process.start()
-        return process
+        return SandboxProcess(spec)
 
     def _close(self) -> None:
         for process in self.processes.values():

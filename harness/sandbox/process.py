@@ -96,6 +96,11 @@ class SandboxProcess:
         self.stderr_path = spec.workdir / ".stderr"
 
     def start(self) -> None:
+        self.launch()
+        self.wait_ready()
+
+    def launch(self) -> None:
+        """Start the child without waiting for it; `wait_ready` finishes the start."""
         self._buffer, self._eof = b"", False
         stderr = self.stderr_path.open("ab")
         self._proc = subprocess.Popen(
@@ -109,6 +114,8 @@ class SandboxProcess:
             preexec_fn=lambda: set_limits(self.spec.limits),
         )
         stderr.close()
+
+    def wait_ready(self) -> None:
         hello = self._read_line(_STARTUP_SECONDS)
         detail = self._death_reason() if hello is None else _startup_problem(hello)
         if detail:

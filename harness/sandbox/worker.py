@@ -166,7 +166,7 @@ class _Watch:
     def __init__(self) -> None:
         modules = [time, gc, builtins, json, json.encoder, json.decoder]
         spaces = [*modules, _fixture_module, _stats_module, BenchmarkFixture]
-        spaces += [_stats_module.Stats, _stats_module.Metadata]
+        spaces += [_stats_module.Stats, _stats_module.Metadata, sys.modules["__main__"]]
         self._spaces = {getattr(space, "__name__", str(space)): space for space in spaces}
         self._before = {name: dict(vars(space)) for name, space in self._spaces.items()}
         self._thread_count = _thread._count

@@ -62,6 +62,7 @@ _FORBIDDEN_CALLS = {
     "compile": "compiles code (compile)",
     "__import__": "imports modules dynamically (__import__)",
     "globals": "reads module globals (globals)",
+    "vars": "reads namespaces dynamically (vars)",
     "breakpoint": "calls breakpoint",
     "exit": "exits the interpreter",
     "quit": "exits the interpreter",
@@ -167,7 +168,9 @@ class _Screen(ast.NodeVisitor):
         self.generic_visit(node)
 
     def _check_attribute(self, node: ast.AST, module: str, attribute: str) -> None:
-        if module == "os" and attribute not in _OS_ALLOWED:
+        if attribute == "__dict__":
+            self.flag(node, f"reads the namespace of {module} (__dict__)")
+        elif module == "os" and attribute not in _OS_ALLOWED:
             self.flag(node, f"uses os.{attribute} (processes, files or the environment)")
         elif module == "sys" and attribute in _SYS_FORBIDDEN:
             self.flag(node, f"touches interpreter state (sys.{attribute})")

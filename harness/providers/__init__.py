@@ -1,0 +1,33 @@
+"""Model providers, selected as `PROVIDER:MODEL`; SDKs are imported only when used."""
+
+import importlib
+from typing import Any
+
+from harness.errors import ConfigError
+from harness.providers.base import Completion, Message, ProviderError
+
+_PROVIDERS = {
+    "openai": "harness.providers.openai_provider:OpenAIProvider",
+    "anthropic": "harness.providers.anthropic_provider:AnthropicProvider",
+    "fake": "harness.providers.fake:FakeProvider",
+}
+
+
+def provider_names() -> list[str]:
+    return sorted(_PROVIDERS)
+
+
+def make_provider(spec: str, **options: Any) -> Any:
+    """A provider for `PROVIDER:MODEL`; an unknown provider lists the valid ones."""
+    kind, _, model = spec.partition(":")
+    if kind not in _PROVIDERS:
+        raise ConfigError(
+            f"unknown provider {kind!r} in {spec!r}; valid providers: {', '.join(provider_names())}"
+        )
+    if not model:
+        raise ConfigError(f"{spec!r} names no model; write {kind}:MODEL")
+    module, _, name = _PROVIDERS[kind].partition(":")
+    return getattr(importlib.import_module(module), name)(model, **options)
+
+
+__all__ = ["Completion", "Message", "ProviderError", "make_provider", "provider_names"]

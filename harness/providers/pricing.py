@@ -1,0 +1,33 @@
+"""Cost per call from a price table (USD per million tokens), overridable in the settings.
+
+The defaults are the providers' published list prices when this table was written; pass
+`prices` in the session settings to correct or extend them. Unknown models cost 0 and are
+reported as unpriced.
+"""
+
+from collections.abc import Mapping
+
+DEFAULT_PRICES: dict[str, tuple[float, float]] = {
+    "gpt-4o": (2.50, 10.00),
+    "gpt-4o-mini": (0.15, 0.60),
+    "claude-3-5-sonnet-latest": (3.00, 15.00),
+    "claude-3-5-haiku-latest": (0.80, 4.00),
+}
+FREE_PROVIDERS = {"fake", "local"}
+
+
+def cost_usd(
+    provider: str,
+    model: str,
+    input_tokens: int,
+    output_tokens: int,
+    prices: Mapping[str, tuple[float, float]] | None = None,
+) -> float | None:
+    """The call's cost, or None when the model has no price."""
+    if provider in FREE_PROVIDERS:
+        return 0.0
+    table = {**DEFAULT_PRICES, **(prices or {})}
+    price = table.get(f"{provider}:{model}") or table.get(model)
+    if price is None:
+        return None
+    return (input_tokens * price[0] + output_tokens * price[1]) / 1_000_000
