@@ -30,6 +30,7 @@ class AnthropicProvider:
         )
         self.errors: tuple[type[Exception], ...] = (
             anthropic.AnthropicError,
+            ValueError,
             AttributeError,
             TypeError,
         )
@@ -45,7 +46,8 @@ class AnthropicProvider:
                 model=self.model,
                 messages=turns,
                 max_tokens=max_tokens,
-                temperature=temperature,
+                # This SDK version has no `temperature` argument; the wire API takes it.
+                extra_body={"temperature": temperature},
                 **extra,
             )
             text = "".join(b.text for b in response.content if getattr(b, "type", "") == "text")

@@ -29,7 +29,12 @@ class OpenAIProvider:
             max_retries=max_retries,
         )
         # SDK errors after its retries, and answers missing the expected fields
-        self.errors: tuple[type[Exception], ...] = (openai.OpenAIError, IndexError, AttributeError)
+        self.errors: tuple[type[Exception], ...] = (
+            openai.OpenAIError,
+            ValueError,
+            IndexError,
+            AttributeError,
+        )
         self.model, self.prices, self.name = model, prices, f"openai:{model}"
 
     def complete(self, messages: list[Message], temperature: float, max_tokens: int) -> Completion:
