@@ -1,10 +1,13 @@
 """Model providers, selected as `PROVIDER:MODEL`; SDKs are imported only when used."""
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.errors import ConfigError
 from harness.providers.base import Completion, Message, ProviderError
+
+if TYPE_CHECKING:
+    from harness.roles import Provider
 
 _PROVIDERS = {
     "openai": "harness.providers.openai_provider:OpenAIProvider",
@@ -17,7 +20,7 @@ def provider_names() -> list[str]:
     return sorted(_PROVIDERS)
 
 
-def make_provider(spec: str, **options: Any) -> Any:
+def make_provider(spec: str, **options: Any) -> "Provider":
     """A provider for `PROVIDER:MODEL`; an unknown provider lists the valid ones."""
     kind, _, model = spec.partition(":")
     if kind not in _PROVIDERS:
@@ -27,7 +30,8 @@ def make_provider(spec: str, **options: Any) -> Any:
     if not model:
         raise ConfigError(f"{spec!r} names no model; write {kind}:MODEL")
     module, _, name = _PROVIDERS[kind].partition(":")
-    return getattr(importlib.import_module(module), name)(model, **options)
+    provider: Provider = getattr(importlib.import_module(module), name)(model, **options)
+    return provider
 
 
 __all__ = ["Completion", "Message", "ProviderError", "make_provider", "provider_names"]

@@ -1,0 +1,59 @@
+"""The optimizer role: a model proposes a faster module for the target."""
+
+from dataclasses import dataclass
+
+from harness.loop.parse import parse_answer
+from harness.loop.prompts import render
+from harness.loop.records import ModelCall
+from harness.providers.base import Message, ProviderError
+from harness.roles import Provider
+from harness.targets.loader import Target
+
+_SYSTEM = "You are a careful Python performance engineer. You answer with code only."
+
+
+@dataclass(frozen=True)
+class Proposal:
+    source: str | None
+    problem: str | None
+    call: ModelCall
+
+
+class LLMOptimizer:
+    def __init__(self, provider: Provider, temperature: float, max_tokens: int) -> None:
+        self.provider, self.temperature, self.max_tokens = provider, temperature, max_tokens
+
+    def propose(self, target: Target, current: str, profile: str, history: str) -> Proposal:
+        prompt = render(
+            "optimizer",
+            function=target.function,
+            signature=target.config.signature,
+            description=target.config.description,
+            output_type=target.config.output_type,
+            equivalence=_equivalence(target),
+            bench_sizes=target.config.inputs.bench_sizes,
+            code=current.rstrip(),
+            profile=profile or "(not available)",
+            history=history or "(none yet)",
+        )
+        name = self.provider.name
+        messages = [Message("system", _SYSTEM), Message("user", prompt.text)]
+        try:
+            done = self.provider.complete(messages, self.temperature, self.max_tokens)
+        except ProviderError as exc:
+            call = ModelCall("optimizer", name, prompt.version, prompt.text, "", error=str(exc))
+            return Proposal(None, f"model call failed: {exc}", call)
+        call = ModelCall.of("optimizer", name, prompt.version, prompt.text, done)
+        parsed = parse_answer(done.text, current, target.entry_file.name, target.function)
+        return Proposal(parsed.source, parsed.problem, call)
+
+
+def _equivalence(target: Target) -> str:
+    rule = target.config.equivalence
+    if rule.rule == "allclose":
+        return (
+            f"floats within rtol={rule.rtol:g}, atol={rule.atol:g}; everything else exactly equal"
+        )
+    if rule.rule == "unordered":
+        return "the same items in any order"
+    return "exactly equal, with the same types"

@@ -1,0 +1,63 @@
+"""What a session records: model calls and candidates, as plain data for the journal."""
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from harness.providers.base import Completion
+
+Status = Literal["accepted", "rejected", "invalid"]
+
+
+@dataclass
+class ModelCall:
+    role: str  # optimizer or validator
+    provider: str
+    prompt_version: str
+    prompt: str
+    answer: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    seconds: float = 0.0
+    error: str | None = None
+
+    @classmethod
+    def of(
+        cls, role: str, provider: str, version: str, prompt: str, done: Completion
+    ) -> "ModelCall":
+        return cls(
+            role,
+            provider,
+            version,
+            prompt,
+            done.text,
+            done.input_tokens,
+            done.output_tokens,
+            done.cost_usd,
+            done.seconds,
+        )
+
+
+@dataclass
+class CandidateRecord:
+    id: str
+    round: int
+    parent: str
+    status: Status
+    reason: str
+    seed: int
+    source: str | None = None
+    diff: str = ""
+    speedup: float | None = None
+    speedup_ci: list[float] | None = None
+    verdict: dict[str, Any] | None = None
+    review: dict[str, Any] | None = None
+    calls: list[ModelCall] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "CandidateRecord":
+        calls = [ModelCall(**call) for call in data.pop("calls", [])]
+        return cls(**data, calls=calls)

@@ -1,0 +1,40 @@
+"""Session settings: one typed object from CLI flags or a TOML file, unknown keys refused."""
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from harness.bench.runner import BenchSettings
+
+
+class SessionSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    optimizer: str = Field(description="`PROVIDER:MODEL` proposing candidates.")
+    validator: str | None = Field(
+        None, description="`PROVIDER:MODEL` reviewing; default: optimizer."
+    )
+    base_url: str | None = Field(
+        None, description="Base URL for openai/anthropic-compatible servers."
+    )
+    temperature: float = Field(0.7, ge=0, le=2, description="Optimizer sampling temperature.")
+    validator_temperature: float = Field(0.2, ge=0, le=2, description="Validator temperature.")
+    max_tokens: int = Field(2048, ge=64, description="Longest answer asked of a model.")
+    rounds: int = Field(3, ge=1, description="Rounds at most.")
+    candidates: int = Field(2, ge=1, description="Candidates proposed per round.")
+    budget_usd: float | None = Field(None, ge=0, description="Stop when model cost reaches this.")
+    budget_minutes: float | None = Field(None, gt=0, description="Stop after this long.")
+    patience: int = Field(2, ge=1, description="Stop after this many rounds without improvement.")
+    seed: int | None = Field(None, description="Seed for verdicts (default: fresh).")
+    validator_veto: bool = Field(True, description="A validator rejection vetoes acceptance.")
+    use_profile: bool = Field(True, description="Show the optimizer a profile of the current best.")
+    use_history: bool = Field(True, description="Show the optimizer earlier attempts.")
+    answer_format: Literal["module", "diff"] = Field("module", description="Whole module or diff.")
+    prices: dict[str, tuple[float, float]] = Field(
+        default_factory=dict, description="USD per million input/output tokens, by model."
+    )
+    bench: BenchSettings = Field(default_factory=BenchSettings)
+
+    @property
+    def validator_spec(self) -> str:
+        return self.validator or self.optimizer
