@@ -15,12 +15,20 @@ def _fake(tmp_path: Path, responses: list[object]) -> object:
     return make_provider(f"fake:{path}")
 
 
-def test_optimizer_prompt_carries_target_facts_and_parses_the_answer(squares: Target, tmp_path: Path) -> None:
-    provider = _fake(tmp_path, ["Here:\n```python\ndef squares(xs):\n    return [x * x for x in xs]\n```"])
-    proposal = LLMOptimizer(provider, 0.7, 512).propose(squares, squares.baseline_source(), "profile text", "")  # type: ignore[arg-type]
+def test_optimizer_prompt_carries_target_facts_and_parses_the_answer(
+    squares: Target, tmp_path: Path
+) -> None:
+    provider = _fake(
+        tmp_path, ["Here:\n```python\ndef squares(xs):\n    return [x * x for x in xs]\n```"]
+    )
+    proposal = LLMOptimizer(provider, 0.7, 512).propose(
+        squares, squares.baseline_source(), "profile text", ""
+    )  # type: ignore[arg-type]
     assert proposal.source == "def squares(xs):\n    return [x * x for x in xs]\n"
     prompt = proposal.call.prompt
-    assert squares.config.signature in prompt and "profile text" in prompt and "def squares" in prompt
+    assert (
+        squares.config.signature in prompt and "profile text" in prompt and "def squares" in prompt
+    )
     assert proposal.call.prompt_version == "optimizer-1" and proposal.call.output_tokens > 0
 
 

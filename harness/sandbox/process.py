@@ -129,6 +129,14 @@ class SandboxProcess:
         self._send({"id": self._next_id, "args": encode(args, "arguments")})
         return self._result(self._read_line(timeout), timeout)
 
+    def profile(self, args: list[Any], timeout: float) -> CallResult:
+        """cProfile's table for one call (output is text)."""
+        if not self.alive:
+            self.start()
+        self._next_id += 1
+        self._send({"id": self._next_id, "op": "profile", "args": encode(args, "arguments")})
+        return self._result(self._read_line(timeout), timeout)
+
     def bench(
         self, name: str, rounds: list[RoundInput], warmup: int, timeout: float
     ) -> BlockResult:

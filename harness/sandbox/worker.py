@@ -208,7 +208,9 @@ class _Server:
     def serve(self) -> None:
         for line in self.requests:
             request = self.loads(line)
-            handler = self.bench if request.get("op") == "bench" else self.call
+            handler = {"bench": self.bench, "profile": self.profile}.get(
+                request.get("op", ""), self.call
+            )
             try:
                 reply = handler(request)
             except (PlainDataError, RecursionError) as exc:
@@ -224,6 +226,18 @@ class _Server:
         args = decode(request["args"])
         output = self.function(*args)
         return {"ok": True, "output": encode(output), "args_after": encode(args, "arguments")}
+
+    def profile(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Where one call spends its time: cProfile's table, the costliest functions first."""
+        import cProfile
+        import io
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(self.function, *decode(request["args"]))
+        text = io.StringIO()
+        pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(12)
+        return {"ok": True, "output": text.getvalue()[-4000:], "args_after": None}
 
     def bench(self, request: dict[str, Any]) -> dict[str, Any]:
         """One block: pytest-benchmark's pedantic mode, fresh arguments fetched for every round."""

@@ -1,0 +1,94 @@
+"""One candidate through the whole gate: parse, verdict against the current best, validator."""
+
+import difflib
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from harness.errors import TargetError
+from harness.loop.optimizer import Proposal
+from harness.loop.records import CandidateRecord
+from harness.loop.validator import LLMValidator, Review
+from harness.targets.loader import Target
+from harness.verify.differential import Differential, shown
+from harness.verify.gate import Verifier
+from harness.verify.verdict import Verdict
+
+
+def unified_diff(before: str, after: str, name: str) -> str:
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{name}", f"b/{name}"
+    )
+    return "".join(lines)
+
+
+def evaluate(
+    target: Target,
+    proposal: Proposal,
+    best: str,
+    verifier: Verifier,
+    validator: LLMValidator | None,
+    veto: bool,
+    record: CandidateRecord,
+) -> CandidateRecord:
+    record.calls.append(proposal.call)
+    if proposal.source is None:
+        return _mark(record, "invalid", proposal.problem or "no candidate")
+    record.source = proposal.source
+    record.diff = unified_diff(best, proposal.source, target.entry_file.name)
+    verdict = verifier.evaluate(target, proposal.source, seed=record.seed, baseline=best)
+    record.verdict, record.speedup = verdict.to_json(), verdict.speedup
+    record.speedup_ci = list(verdict.speedup_ci) if verdict.speedup_ci else None
+    if not verdict.correct or validator is None:
+        return _decide(record, verdict, None, None, veto)
+    review = validator.review(target, record.diff, _facts(verdict))
+    if review.call is not None:
+        record.calls.append(review.call)
+    record.review = review.to_json()
+    broken = check_inputs(target, proposal.source, review.inputs)
+    return _decide(record, verdict, review, broken, veto)
+
+
+def _decide(
+    record: CandidateRecord, verdict: Verdict, review: Review | None, broken: str | None, veto: bool
+) -> CandidateRecord:
+    if not verdict.accepted:
+        return _mark(record, "rejected", verdict.reasons[0])
+    if broken:
+        return _mark(record, "rejected", f"validator input breaks it: {broken}")
+    if review is not None and not review.approve and veto:
+        return _mark(record, "rejected", f"validator: {'; '.join(review.reasons)}")
+    return _mark(record, "accepted", verdict.reasons[-1])
+
+
+def _mark(record: CandidateRecord, status: Any, reason: str) -> CandidateRecord:
+    record.status, record.reason = status, reason
+    return record
+
+
+def _facts(verdict: Verdict) -> str:
+    low, high = verdict.speedup_ci or (0.0, 0.0)
+    checks = ", ".join(check.name for check in verdict.checks if check.passed)
+    return f"passed: {checks}; speedup {verdict.speedup or 0:.2f}x (95% CI {low:.2f}-{high:.2f})"
+
+
+def check_inputs(target: Target, source: str, inputs: list[list[Any]]) -> str | None:
+    """Run the validator's inputs through the differential test; inputs outside the reference's
+    domain (the reference itself fails) are skipped."""
+    if not inputs:
+        return None
+    with tempfile.TemporaryDirectory(prefix="harness-extra-") as tmp:
+        candidate = Path(tmp) / target.entry_file.name
+        candidate.write_text(source, encoding="utf-8")
+        differential = Differential(target, candidate, Path(tmp))
+        try:
+            for args in inputs:
+                try:
+                    mismatch = differential.check(args)
+                except TargetError:
+                    continue
+                if mismatch:
+                    return f"{mismatch.reason} on input {shown(args)}"
+        finally:
+            differential.close()
+    return None

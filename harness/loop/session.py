@@ -1,0 +1,154 @@
+"""A session: rounds of proposals, verdicts and reviews; accepted candidates compound.
+
+Drive it from the CLI (`run()`), or one round at a time (`ask()` then `tell()`), as a notebook or
+a tuner would. Every candidate is journaled the moment it is judged.
+"""
+
+import secrets
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from harness.loop.evaluate import evaluate
+from harness.loop.journal import Journal
+from harness.loop.optimizer import LLMOptimizer, Proposal
+from harness.loop.records import CandidateRecord
+from harness.loop.settings import SessionSettings
+from harness.loop.validator import LLMValidator
+from harness.providers import make_provider
+from harness.sandbox.process import SandboxProcess, SandboxSpec
+from harness.targets.inputs import InputSource
+from harness.targets.loader import Target
+from harness.verify.gate import Verifier
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    round: int
+    records: list[CandidateRecord]
+    best: str
+    improved: bool
+
+
+def new_session_id(target: Target) -> str:
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    return f"{target.name}-{stamp}-{secrets.token_hex(2)}"
+
+
+class Session:
+    def __init__(self, target: Target, settings: SessionSettings, folder: Path) -> None:
+        self.target, self.settings, self.folder = target, settings, folder
+        options = {"base_url": settings.base_url, "prices": settings.prices}
+        optimizer = make_provider(settings.optimizer, **options)
+        validator = (
+            optimizer
+            if settings.validator is None
+            else make_provider(settings.validator, **options)
+        )
+        self.optimizer = LLMOptimizer(optimizer, settings.temperature, settings.max_tokens)
+        self.validator = LLMValidator(
+            validator, settings.validator_temperature, settings.max_tokens
+        )
+        self.verifier = Verifier(settings.bench)
+        self.journal = Journal(folder / "journal.jsonl")
+        self.original = target.baseline_source()
+        self.best, self.best_id = self.original, "original"
+        self.records: list[CandidateRecord] = []
+        self.round, self.stale_rounds = 0, 0
+        self.started = time.monotonic()
+
+    @property
+    def cost_usd(self) -> float:
+        return sum(call.cost_usd for record in self.records for call in record.calls)
+
+    def stop_reason(self) -> str | None:
+        """Why the session should stop now, or None to go on."""
+        settings = self.settings
+        minutes = (time.monotonic() - self.started) / 60
+        if self.round >= settings.rounds:
+            return f"{settings.rounds} rounds done"
+        if settings.budget_usd is not None and self.cost_usd >= settings.budget_usd:
+            return f"cost budget ${settings.budget_usd:g} reached"
+        if settings.budget_minutes is not None and minutes >= settings.budget_minutes:
+            return f"time budget of {settings.budget_minutes:g} minutes reached"
+        if self.stale_rounds >= settings.patience:
+            return f"no improvement in {self.stale_rounds} rounds"
+        return None
+
+    def ask(self) -> list[Proposal]:
+        """The next round's proposals; model calls run concurrently."""
+        profile = self.profile() if self.settings.use_profile else ""
+        history = self.history() if self.settings.use_history else ""
+        with ThreadPoolExecutor(max_workers=self.settings.candidates) as pool:
+            futures = [
+                pool.submit(self.optimizer.propose, self.target, self.best, profile, history)
+                for _ in range(self.settings.candidates)
+            ]
+            return [future.result() for future in futures]
+
+    def tell(self, proposals: list[Proposal]) -> RoundResult:
+        """Judge the proposals one by one (benchmarks never overlap); the fastest accepted
+        candidate becomes the new best."""
+        self.round += 1
+        judged = []
+        for index, proposal in enumerate(proposals, 1):
+            record = CandidateRecord(
+                f"r{self.round}c{index}",
+                self.round,
+                self.best_id,
+                "invalid",
+                "",
+                secrets.randbelow(2**31),
+            )
+            judged.append(
+                evaluate(
+                    self.target,
+                    proposal,
+                    self.best,
+                    self.verifier,
+                    self.validator,
+                    self.settings.validator_veto,
+                    record,
+                )
+            )
+            self.records.append(record)
+            self.journal.candidate(record)
+        return self._advance(judged)
+
+    def step(self) -> RoundResult:
+        return self.tell(self.ask())
+
+    def _advance(self, judged: list[CandidateRecord]) -> RoundResult:
+        accepted = [r for r in judged if r.status == "accepted" and r.source is not None]
+        improved = bool(accepted)
+        if accepted:
+            winner = max(accepted, key=lambda r: r.speedup or 0.0)
+            assert winner.source is not None
+            self.best, self.best_id = winner.source, winner.id
+        self.stale_rounds = 0 if improved else self.stale_rounds + 1
+        self.journal.round(self.round, self.best_id)
+        return RoundResult(self.round, judged, self.best_id, improved)
+
+    def history(self) -> str:
+        lines = []
+        for record in self.records[-12:]:
+            speed = f", {record.speedup:.2f}x" if record.speedup else ""
+            lines.append(f"- {record.id} ({record.status}{speed}): {record.reason[:300]}")
+        return "\n".join(lines)
+
+    def profile(self) -> str:
+        """cProfile of the current best on one benchmark-size input, in a sandboxed process."""
+        import random
+
+        size = self.target.config.inputs.bench_sizes[0]
+        args = InputSource(self.target).arguments(random.Random(f"profile:{self.round}"), size)
+        with tempfile.TemporaryDirectory(prefix="harness-profile-") as tmp:
+            module = Path(tmp) / self.target.entry_file.name
+            module.write_text(self.best, encoding="utf-8")
+            spec = SandboxSpec(module, self.target.module, self.target.function, Path(tmp))
+            with SandboxProcess(spec) as process:
+                result = process.profile(args, self.target.config.limits.call_timeout_seconds * 3)
+        return str(result.output) if result.ok else f"(profile failed: {result.error})"
