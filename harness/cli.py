@@ -5,7 +5,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from harness.errors import HarnessError
 
@@ -31,7 +31,28 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument("--seed", type=int, help="seed for inputs (default: fresh)")
     bench.add_argument("--budget", type=float, default=10.0, help="seconds of measuring at most")
+    _add_run(commands)
+    apply = commands.add_parser("apply", help="write a session's final code into the target")
+    apply.add_argument("session", help="session id (a folder under results/) or its path")
     return parser
+
+
+def _add_run(commands: Any) -> None:
+    run = commands.add_parser("run", help="optimize a target: propose, verify, review, compound")
+    run.add_argument("target", nargs="?", help="bundled target name or path to a target folder")
+    run.add_argument("--optimizer", help="PROVIDER:MODEL that proposes candidates")
+    run.add_argument("--validator", help="PROVIDER:MODEL that reviews (default: the optimizer)")
+    run.add_argument("--base-url", help="base URL of an OpenAI/Anthropic-compatible server")
+    run.add_argument("--rounds", type=int, help="rounds at most (default 3)")
+    run.add_argument("--candidates", type=int, help="candidates per round (default 2)")
+    run.add_argument("--budget-usd", type=float, help="stop when model cost reaches this")
+    run.add_argument("--budget-minutes", type=float, help="stop after this many minutes")
+    run.add_argument("--patience", type=int, help="stop after R rounds without improvement")
+    run.add_argument("--temperature", type=float, help="optimizer temperature (default 0.7)")
+    run.add_argument("--seed", type=int, help="seed for every verdict (default: fresh)")
+    run.add_argument("--settings", type=Path, help="TOML file of session settings")
+    run.add_argument("--resume", metavar="SESSION", help="continue a journaled session")
+    run.add_argument("--json", action="store_true", help="print one JSON object at the end")
 
 
 def _read_candidate(path: Path) -> str:
@@ -76,7 +97,29 @@ def _bench(args: argparse.Namespace) -> int:
     return 1 if outcome.problems else 0
 
 
-_COMMANDS = {"verify": _verify, "bench": _bench}
+def _run(args: argparse.Namespace) -> int:
+    from harness.loop.command import FLAGS, build_settings, print_summary, run
+
+    if not args.target and not args.resume:
+        raise HarnessError("give a TARGET, or --resume SESSION (see `harness run --help`)")
+    settings = None
+    if not args.resume:
+        flags = {name: getattr(args, name) for name in FLAGS}
+        settings = build_settings(flags, args.settings)
+    result = run(args.target, settings, args.resume, quiet=args.json)
+    print_summary(result, args.json)
+    return 0
+
+
+def _apply(args: argparse.Namespace) -> int:
+    from harness.loop.command import apply
+
+    path = apply(args.session)
+    print(f"wrote the final code of {args.session} to {path}")
+    return 0
+
+
+_COMMANDS = {"verify": _verify, "bench": _bench, "run": _run, "apply": _apply}
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:

@@ -19,8 +19,13 @@ def results_dir() -> Path:
 
 
 def bench(
-    target: Target, candidate: str | None, settings: BenchSettings, seed: int
+    target: Target,
+    candidate: str | None,
+    settings: BenchSettings,
+    seed: int,
+    folder: Path | None = None,
 ) -> tuple[BenchOutcome, list[Row], Path]:
+    """Time baseline, candidate and reference; the JSON goes to `folder` (default results/bench)."""
     with tempfile.TemporaryDirectory(prefix="harness-bench-") as tmp:
         workdir = Path(tmp)
         contenders = [Contender("baseline", target.entry_file, target.module, target.function)]
@@ -54,12 +59,11 @@ def bench(
             outcome = runner.run(("baseline", "candidate") if candidate is not None else None)
         finally:
             differential.close()
-    path = _write(target, outcome)
+    path = _write(target, outcome, folder or results_dir() / "bench")
     return outcome, rows(outcome), path
 
 
-def _write(target: Target, outcome: BenchOutcome) -> Path:
-    folder = results_dir() / "bench"
+def _write(target: Target, outcome: BenchOutcome, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     path = folder / f"{target.name}-{stamp}.json"

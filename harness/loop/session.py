@@ -4,14 +4,19 @@ Drive it from the CLI (`run()`), or one round at a time (`ask()` then `tell()`),
 a tuner would. Every candidate is journaled the moment it is judged.
 """
 
+import json
+import random
 import secrets
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+from harness.errors import HarnessError
 from harness.loop.evaluate import evaluate
 from harness.loop.journal import Journal
 from harness.loop.optimizer import LLMOptimizer, Proposal
@@ -21,7 +26,7 @@ from harness.loop.validator import LLMValidator
 from harness.providers import make_provider
 from harness.sandbox.process import SandboxProcess, SandboxSpec
 from harness.targets.inputs import InputSource
-from harness.targets.loader import Target
+from harness.targets.loader import Target, load_target
 from harness.verify.gate import Verifier
 
 
@@ -39,7 +44,13 @@ def new_session_id(target: Target) -> str:
 
 
 class Session:
-    def __init__(self, target: Target, settings: SessionSettings, folder: Path) -> None:
+    def __init__(
+        self,
+        target: Target,
+        settings: SessionSettings,
+        folder: Path,
+        on_candidate: Callable[[CandidateRecord], None] | None = None,
+    ) -> None:
         self.target, self.settings, self.folder = target, settings, folder
         options = {"base_url": settings.base_url, "prices": settings.prices}
         optimizer = make_provider(settings.optimizer, **options)
@@ -54,11 +65,56 @@ class Session:
         )
         self.verifier = Verifier(settings.bench)
         self.journal = Journal(folder / "journal.jsonl")
+        self.id = folder.name
         self.original = target.baseline_source()
         self.best, self.best_id = self.original, "original"
         self.records: list[CandidateRecord] = []
+        self.steps: list[CandidateRecord] = []  # the accepted chain, original -> best
+        self.pending: list[CandidateRecord] = []  # judged in a round that did not finish
         self.round, self.stale_rounds = 0, 0
         self.started = time.monotonic()
+        self.on_candidate = on_candidate
+        self._save_start()
+
+    def _save_start(self) -> None:
+        start = self.folder / "session.json"
+        if not start.exists():
+            data = {"target": str(self.target.folder), "settings": self.settings.model_dump()}
+            start.write_text(json.dumps(data, indent=1))
+            (self.folder / "original.py").write_text(self.original, encoding="utf-8")
+
+    @classmethod
+    def resume(cls, folder: Path) -> "Session":
+        """Continue a journaled session: judged candidates are kept, none is judged twice."""
+        try:
+            start = json.loads((folder / "session.json").read_text())
+        except (OSError, ValueError) as exc:
+            raise HarnessError(f"cannot resume {folder}: {exc}") from None
+        target = load_target(start["target"])
+        session = cls(target, SessionSettings.model_validate(start["settings"]), folder)
+        session.original = (folder / "original.py").read_text(encoding="utf-8")
+        session.best = session.original
+        session._replay(session.journal.entries())
+        return session
+
+    def _replay(self, entries: list[dict[str, Any]]) -> None:
+        by_id: dict[str, CandidateRecord] = {}
+        for entry in entries:
+            kind = entry.pop("type", None)
+            if kind == "candidate":
+                record = CandidateRecord.from_json(entry)
+                by_id[record.id] = record
+                self.records.append(record)
+                self.pending.append(record)
+            elif kind == "round":
+                self.pending = []
+                self.round = entry["round"]
+                improved = entry["best"] != self.best_id
+                if improved:
+                    winner = by_id[entry["best"]]
+                    self.best, self.best_id = winner.source or self.best, winner.id
+                    self.steps.append(winner)
+                self.stale_rounds = 0 if improved else self.stale_rounds + 1
 
     @property
     def cost_usd(self) -> float:
@@ -82,10 +138,13 @@ class Session:
         """The next round's proposals; model calls run concurrently."""
         profile = self.profile() if self.settings.use_profile else ""
         history = self.history() if self.settings.use_history else ""
-        with ThreadPoolExecutor(max_workers=self.settings.candidates) as pool:
+        wanted = self.settings.candidates - len(self.pending)
+        if wanted <= 0:
+            return []
+        with ThreadPoolExecutor(max_workers=wanted) as pool:
             futures = [
                 pool.submit(self.optimizer.propose, self.target, self.best, profile, history)
-                for _ in range(self.settings.candidates)
+                for _ in range(wanted)
             ]
             return [future.result() for future in futures]
 
@@ -116,7 +175,20 @@ class Session:
             )
             self.records.append(record)
             self.journal.candidate(record)
+            if self.on_candidate is not None:
+                self.on_candidate(record)
         return self._advance(judged)
+
+    def _seed(self, candidate_id: str) -> int:
+        if self.settings.seed is None:
+            return secrets.randbelow(2**31)
+        return random.Random(f"{self.settings.seed}:{candidate_id}").randrange(2**31)
+
+    def run(self) -> str:
+        """Rounds until a stop rule fires; returns why it stopped."""
+        while (reason := self.stop_reason()) is None:
+            self.step()
+        return reason
 
     def step(self) -> RoundResult:
         return self.tell(self.ask())
@@ -128,6 +200,7 @@ class Session:
             winner = max(accepted, key=lambda r: r.speedup or 0.0)
             assert winner.source is not None
             self.best, self.best_id = winner.source, winner.id
+            self.steps.append(winner)
         self.stale_rounds = 0 if improved else self.stale_rounds + 1
         self.journal.round(self.round, self.best_id)
         return RoundResult(self.round, judged, self.best_id, improved)
@@ -141,8 +214,6 @@ class Session:
 
     def profile(self) -> str:
         """cProfile of the current best on one benchmark-size input, in a sandboxed process."""
-        import random
-
         size = self.target.config.inputs.bench_sizes[0]
         args = InputSource(self.target).arguments(random.Random(f"profile:{self.round}"), size)
         with tempfile.TemporaryDirectory(prefix="harness-profile-") as tmp:

@@ -1,0 +1,169 @@
+"""`harness run` and `harness apply`: settings from flags and files, progress, the summary."""
+
+import json
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+
+from harness.bench.command import results_dir
+from harness.errors import ConfigError, HarnessError
+from harness.loop.finish import SessionResult, finish
+from harness.loop.records import CandidateRecord
+from harness.loop.session import Session, new_session_id
+from harness.loop.settings import SessionSettings
+from harness.targets.loader import load_target
+
+FLAGS = [
+    "optimizer",
+    "validator",
+    "base_url",
+    "rounds",
+    "candidates",
+    "budget_usd",
+    "budget_minutes",
+    "patience",
+    "seed",
+    "temperature",
+]
+
+
+def default_model() -> str:
+    if os.environ.get("OPENAI_API_KEY"):
+        return "openai:gpt-4o-mini"
+    if os.environ.get("ANTHROPIC_API_KEY"):
+        return "anthropic:claude-3-5-haiku-latest"
+    raise ConfigError(
+        "no model: pass --optimizer PROVIDER:MODEL (openai:..., anthropic:..., fake:SCRIPT.json) "
+        "or set OPENAI_API_KEY or ANTHROPIC_API_KEY"
+    )
+
+
+def build_settings(flags: dict[str, Any], settings_file: Path | None) -> SessionSettings:
+    data: dict[str, Any] = {}
+    if settings_file is not None:
+        try:
+            data = tomllib.loads(settings_file.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read settings {settings_file}: {exc}") from None
+    data |= {key: value for key, value in flags.items() if value is not None}
+    data.setdefault("optimizer", default_model())
+    try:
+        return SessionSettings.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"])
+        source = settings_file or "flags"
+        raise ConfigError(f"{source}: {where}: {error['msg']}") from None
+
+
+def run(
+    target_name: str | None, settings: SessionSettings | None, resume: str | None, quiet: bool
+) -> SessionResult:
+    console = Console(stderr=True)
+    progress = _Progress()
+    with Live(progress.table(), console=console, refresh_per_second=4, transient=quiet) as live:
+
+        def show(record: CandidateRecord) -> None:
+            progress.add(record)
+            live.update(progress.table())
+
+        session = _open(target_name, settings, resume, show)
+        progress.title = f"harness run {session.target.name} ({session.id})"
+        reason = session.run()
+        live.update(progress.table(f"finished: {reason}; re-benchmarking original vs final"))
+        return finish(session, reason)
+
+
+def _open(
+    target_name: str | None, settings: SessionSettings | None, resume: str | None, show: Any
+) -> Session:
+    if resume:
+        folder = Path(resume) if Path(resume).is_dir() else results_dir() / resume
+        session = Session.resume(folder)
+        session.on_candidate = show
+        return session
+    assert target_name is not None and settings is not None
+    target = load_target(target_name)
+    folder = results_dir() / new_session_id(target)
+    return Session(target, settings, folder, on_candidate=show)
+
+
+class _Progress:
+    def __init__(self) -> None:
+        self.rows: list[CandidateRecord] = []
+        self.title = "harness run"
+
+    def add(self, record: CandidateRecord) -> None:
+        self.rows.append(record)
+
+    def table(self, caption: str | None = None) -> Table:
+        best = max((r.speedup or 0 for r in self.rows if r.status == "accepted"), default=None)
+        table = Table(
+            title=self.title,
+            caption=caption
+            or (f"best accepted step so far: {best:.2f}x" if best else "no accepted step yet"),
+        )
+        for column in ["round", "candidate", "verdict", "speedup", "reason"]:
+            table.add_column(column, overflow="fold")
+        colors = {"accepted": "green", "rejected": "red", "invalid": "yellow"}
+        for r in self.rows[-20:]:
+            speed = f"{r.speedup:.2f}x" if r.speedup else "-"
+            table.add_row(
+                str(r.round), r.id, f"[{colors[r.status]}]{r.status}[/]", speed, r.reason[:120]
+            )
+        return table
+
+
+def print_summary(result: SessionResult, as_json: bool) -> None:
+    if as_json:
+        keys = [
+            "session",
+            "target",
+            "cumulative_speedup",
+            "cumulative_speedup_ci",
+            "speedup_vs_reference",
+            "rounds",
+            "candidates",
+            "accepted",
+            "tokens",
+            "cost_usd",
+            "branch",
+            "results_dir",
+        ]
+        print(json.dumps({key: result.to_json()[key] for key in keys}))
+        return
+    low, high = result.cumulative_speedup_ci
+    console = Console()
+    console.print(
+        f"cumulative speedup {result.cumulative_speedup:.2f}x "
+        f"(95% CI {low:.2f}-{high:.2f}) after {result.rounds} rounds, "
+        f"{result.candidates} candidates, ${result.cost_usd:.4f}",
+        highlight=False,
+    )
+    if result.speedup_vs_reference is not None:
+        console.print(
+            f"vs the known-good reference: {result.speedup_vs_reference:.3f}x", highlight=False
+        )
+    console.print(f"results: {result.results_dir}", highlight=False)
+    if result.branch:
+        console.print(f"branch: {result.branch}", highlight=False)
+    console.print(f"apply the final code: harness apply {result.session}", highlight=False)
+
+
+def apply(session: str) -> Path:
+    """Write a session's final code into the target's entry file (the user asked for it)."""
+    folder = Path(session) if Path(session).is_dir() else results_dir() / session
+    try:
+        start = json.loads((folder / "session.json").read_text())
+        final = (folder / "final.py").read_text(encoding="utf-8")
+    except (OSError, ValueError) as exc:
+        raise HarnessError(f"no finished session {session!r} in {results_dir()}: {exc}") from None
+    target = load_target(start["target"])
+    target.entry_file.write_text(final, encoding="utf-8")
+    return target.entry_file
