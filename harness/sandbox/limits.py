@@ -2,7 +2,6 @@
 
 import functools
 import os
-import platform
 import resource
 import shutil
 import subprocess
@@ -44,7 +43,6 @@ def child_env(workdir: Path) -> dict[str, str]:
         "TMPDIR": str(workdir),
         "LANG": "C.UTF-8",
         "PYTHONDONTWRITEBYTECODE": "1",
-        "PYTHONHASHSEED": "0",
         # One thread each, so candidate and baseline run under the same settings.
         "OMP_NUM_THREADS": "1",
         "OPENBLAS_NUM_THREADS": "1",
@@ -55,24 +53,19 @@ def child_env(workdir: Path) -> dict[str, str]:
 
 @functools.cache
 def isolation_prefix() -> tuple[str, ...]:
-    """Commands the child is started under, where this machine allows them:
-    `unshare` for an empty network namespace (else the audit hook still blocks sockets), and
-    `setarch -R` so that every child gets the same address layout and equal code runs equally.
+    """`unshare` arguments that give the child an empty network namespace, where allowed.
+
+    Where the kernel refuses (no user namespaces), the child's audit hook still blocks sockets.
     """
-    return (
-        *_first_working([["unshare", "--net"], ["unshare", "--map-root-user", "--net"]]),
-        *_first_working([["setarch", platform.machine(), "-R"]]),
-    )
-
-
-def _first_working(commands: list[list[str]]) -> list[str]:
-    for command in commands:
-        if shutil.which(command[0]) is None:
-            continue
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        return ()
+    for flags in (["--net"], ["--map-root-user", "--net"]):
+        command = [unshare, *flags]
         probe = subprocess.run([*command, "true"], capture_output=True, check=False)
         if probe.returncode == 0:
-            return command
-    return []
+            return tuple(command)
+    return ()
 
 
 def measuring_core() -> int | None:

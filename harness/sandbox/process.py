@@ -104,16 +104,7 @@ class SandboxProcess:
         self._buffer, self._eof = b"", False
         stderr = self.stderr_path.open("ab")
         self._proc = subprocess.Popen(
-            # -s -P: no user site, no script folder on the path. Not -E: the environment is ours
-            # (child_env), and it fixes the hash seed so equal code runs equally.
-            [
-                *isolation_prefix(),
-                sys.executable,
-                "-s",
-                "-P",
-                str(WORKER),
-                json.dumps(self._config()),
-            ],
+            [*isolation_prefix(), sys.executable, "-I", str(WORKER), json.dumps(self._config())],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=stderr,
