@@ -52,7 +52,8 @@ def build_settings(flags: dict[str, Any], settings_file: Path | None) -> Session
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise ConfigError(f"cannot read settings {settings_file}: {exc}") from None
     data |= {key: value for key, value in flags.items() if value is not None}
-    data.setdefault("optimizer", default_model())
+    if "optimizer" not in data:
+        data["optimizer"] = default_model()
     try:
         return SessionSettings.model_validate(data)
     except ValidationError as exc:
@@ -77,7 +78,9 @@ def run(
         progress.title = f"harness run {session.target.name} ({session.id})"
         reason = session.run()
         live.update(progress.table(f"finished: {reason}; re-benchmarking original vs final"))
-        return finish(session, reason)
+        result = finish(session, reason)
+    console.print()
+    return result
 
 
 def _open(

@@ -152,32 +152,31 @@ class Session:
         """Judge the proposals one by one (benchmarks never overlap); the fastest accepted
         candidate becomes the new best."""
         self.round += 1
-        judged = []
-        for index, proposal in enumerate(proposals, 1):
-            record = CandidateRecord(
-                f"r{self.round}c{index}",
-                self.round,
-                self.best_id,
-                "invalid",
-                "",
-                secrets.randbelow(2**31),
-            )
-            judged.append(
-                evaluate(
-                    self.target,
-                    proposal,
-                    self.best,
-                    self.verifier,
-                    self.validator,
-                    self.settings.validator_veto,
-                    record,
-                )
-            )
-            self.records.append(record)
-            self.journal.candidate(record)
+        judged, self.pending = list(self.pending), []
+        for index, proposal in enumerate(proposals, len(judged) + 1):
+            record = self._judge(proposal, f"r{self.round}c{index}")
+            judged.append(record)
             if self.on_candidate is not None:
                 self.on_candidate(record)
         return self._advance(judged)
+
+    def _judge(self, proposal: Proposal, candidate_id: str) -> CandidateRecord:
+        record = CandidateRecord(
+            candidate_id, self.round, self.best_id, "invalid", "", self._seed(candidate_id)
+        )
+        settings = self.settings
+        evaluate(
+            self.target,
+            proposal,
+            self.best,
+            self.verifier,
+            self.validator,
+            settings.validator_veto,
+            record,
+        )
+        self.records.append(record)
+        self.journal.candidate(record)
+        return record
 
     def _seed(self, candidate_id: str) -> int:
         if self.settings.seed is None:

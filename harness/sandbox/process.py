@@ -104,7 +104,14 @@ class SandboxProcess:
         self._buffer, self._eof = b"", False
         stderr = self.stderr_path.open("ab")
         self._proc = subprocess.Popen(
-            [*isolation_prefix(), sys.executable, "-I", str(WORKER), json.dumps(self._config())],
+            [
+                *isolation_prefix(),
+                sys.executable,
+                "-I",
+                "-B",
+                str(WORKER),
+                json.dumps(self._config()),
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=stderr,

@@ -1,0 +1,176 @@
+"""The optimize loop with the scripted fake model: wrong, cheating and faster candidates, the
+validator's veto and inputs, the branch and results folder, resume after kill -9."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from harness.bench.runner import BenchSettings
+from harness.loop.finish import finish
+from harness.loop.session import Session
+from harness.loop.settings import SessionSettings
+from harness.targets.loader import load_target
+
+FAST = "```python\ndef squares(xs):\n    return [x * x for x in xs]\n```"
+WRONG = "```python\ndef squares(xs):\n    return xs\n```"
+CHEAT = "```python\nimport time\n\ndef squares(xs):\n    return [x * x for x in xs]\n```"
+TRAPDOOR = "```python\ndef squares(xs):\n    if xs and xs[0] == 12345:\n        return []\n    return [x * x for x in xs]\n```"
+APPROVE = '{"approve": true, "reasons": ["fine"], "inputs": [[[3, -4]]]}'
+BENCH = BenchSettings(budget_seconds=4)
+
+
+def _script(folder: Path, name: str, responses: list[object]) -> str:
+    path = folder / f"{name}.json"
+    path.write_text(json.dumps({"responses": responses}))
+    return f"fake:{path}"
+
+
+def _git(repo: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(repo), *args], capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+@pytest.fixture
+def repo(squares_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The squares target inside a git repository; results go to tmp_path/results."""
+    root = squares_folder.parent.parent
+    _git(root, "init", "-q")
+    _git(root, "add", ".")
+    _git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "init")
+    monkeypatch.setenv("HARNESS_RESULTS", str(tmp_path / "results"))
+    return root
+
+
+def test_only_correct_faster_approved_candidates_are_accepted(
+    repo: Path, squares_folder: Path, tmp_path: Path
+) -> None:
+    optimizer = _script(
+        tmp_path, "opt", [WRONG, CHEAT, FAST, "I cannot help.", FAST, {"error": "HTTP 500"}]
+    )
+    validator = _script(tmp_path, "val", [APPROVE, APPROVE])
+    settings = SessionSettings(
+        optimizer=optimizer, validator=validator, rounds=2, candidates=3, bench=BENCH
+    )
+    session = Session(load_target(str(squares_folder)), settings, tmp_path / "results" / "s1")
+    reason = session.run()
+    result = finish(session, reason)
+
+    statuses = sorted(r.status for r in session.records)
+    assert statuses == ["accepted", "invalid", "invalid", "rejected", "rejected", "rejected"]
+    accepted = [r for r in session.records if r.status == "accepted"]
+    assert accepted[0].round == 1 and accepted[0].source is not None
+    assert "[x * x for x in xs]" in accepted[0].source
+    reasons = " | ".join(r.reason for r in session.records)
+    assert "wrong result" in reasons and "timers" in reasons and "no code block" in reasons
+    assert "HTTP 500" in reasons
+    assert result.cumulative_speedup > 1 and result.cumulative_speedup_ci[0] > 1
+    assert result.accepted == [
+        {"round": 1, "candidate": accepted[0].id, "speedup": accepted[0].speedup}
+    ]
+    assert result.branch == "harness/s1"
+    assert _git(repo, "log", "--format=%s", "harness/s1").splitlines()[1:] == ["init"]
+    assert "[x * x for x in xs]" in _git(repo, "show", "harness/s1:targets/squares/squares.py")
+    changes = _git(repo, "status", "--porcelain").splitlines()
+    ours = {"?? opt.json", "?? val.json", "?? results/"}
+    assert [line for line in changes if line not in ours] == []  # the working tree is untouched
+    folder = tmp_path / "results" / "s1"
+    assert "[x * x for x in xs]" in (folder / "final.py").read_text()
+    assert (folder / "patch.diff").read_text().startswith("--- a/squares.py")
+    journal = [json.loads(line) for line in (folder / "journal.jsonl").read_text().splitlines()]
+    assert sum(entry["type"] == "candidate" for entry in journal) == 6
+
+
+def test_validator_veto_and_inputs(
+    squares_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HARNESS_RESULTS", str(tmp_path / "results"))
+    reject = '{"approve": false, "reasons": ["caches results"], "inputs": []}'
+    breaker = '{"approve": true, "reasons": [], "inputs": [[[12345, 2]]]}'
+    target = load_target(str(squares_folder))
+
+    def one_round(candidate: str, review: str, veto: bool = True) -> str:
+        settings = SessionSettings(
+            optimizer=_script(tmp_path, "o", [candidate]),
+            validator=_script(tmp_path, "v", [review]),
+            rounds=1,
+            candidates=1,
+            bench=BENCH,
+            validator_veto=veto,
+        )
+        session = Session(target, settings, tmp_path / "results" / f"s{time.monotonic_ns()}")
+        record = session.step().records[0]
+        return f"{record.status}: {record.reason}"
+
+    assert one_round(FAST, reject).startswith("rejected: validator: caches results")
+    assert one_round(FAST, reject, veto=False).startswith("accepted")
+    assert one_round(TRAPDOOR, breaker).startswith("rejected: validator input breaks it")
+
+
+def test_resume_after_kill_loses_no_step_and_counts_none_twice(
+    repo: Path, squares_folder: Path, tmp_path: Path
+) -> None:
+    optimizer = _script(tmp_path, "opt", [FAST] * 8)
+    validator = _script(tmp_path, "val", [APPROVE] * 8)
+    command = [
+        sys.executable,
+        "-m",
+        "harness",
+        "run",
+        str(squares_folder),
+        "--optimizer",
+        optimizer,
+        "--validator",
+        validator,
+        "--rounds",
+        "2",
+        "--candidates",
+        "2",
+        "--patience",
+        "5",
+        "--json",
+    ]
+    env = {**os.environ, "HARNESS_RESULTS": str(tmp_path / "results")}
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    journal = _wait_for(tmp_path / "results", '"id": "r2c1"', process)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    before = [
+        json.loads(line)["id"] for line in journal.read_text().splitlines() if '"candidate"' in line
+    ]
+
+    resumed = subprocess.run(
+        [sys.executable, "-m", "harness", "run", "--resume", str(journal.parent), "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    ids = [
+        json.loads(line)["id"] for line in journal.read_text().splitlines() if '"candidate"' in line
+    ]
+    assert ids[: len(before)] == before and sorted(ids) == ["r1c1", "r1c2", "r2c1", "r2c2"]
+    result = json.loads(resumed.stdout)
+    assert [step["round"] for step in result["accepted"]] == [1]
+    assert result["branch"] and result["cumulative_speedup"] > 1
+
+
+def _wait_for(results: Path, marker: str, process: subprocess.Popen[bytes]) -> Path:
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and process.poll() is None:
+        for journal in results.glob("*/journal.jsonl"):
+            if marker in journal.read_text():
+                return journal
+        time.sleep(0.05)
+    raise AssertionError(f"{marker} never reached the journal")
