@@ -19,7 +19,7 @@ OPTIMIZER = {
 
 def test_optimizer_prompt_renders_with_its_version() -> None:
     prompt = render("optimizer", **OPTIMIZER)
-    assert prompt.version == "optimizer-1"
+    assert prompt.version == "optimizer-2"
     assert "def f(xs):" in prompt.text and "$" not in prompt.text
 
 

@@ -29,7 +29,20 @@ def test_optimizer_prompt_carries_target_facts_and_parses_the_answer(
     assert (
         squares.config.signature in prompt and "profile text" in prompt and "def squares" in prompt
     )
-    assert proposal.call.prompt_version == "optimizer-1" and proposal.call.output_tokens > 0
+    assert proposal.call.prompt_version == "optimizer-2" and proposal.call.output_tokens > 0
+    assert "single ```python code block" in prompt
+
+
+def test_diff_answers_are_asked_for_and_applied(squares: Target, tmp_path: Path) -> None:
+    diff = (
+        "```diff\n--- a/squares.py\n+++ b/squares.py\n@@ -1,3 +1,3 @@\n"
+        '-"""A tiny target for the harness\'s own tests: squares by repeated addition (slow on purpose)."""\n'
+        '+"""Squares."""\n \n \n```'
+    )
+    optimizer = LLMOptimizer(_fake(tmp_path, [diff]), 0.7, 512, answer_format="diff")  # type: ignore[arg-type]
+    proposal = optimizer.propose(squares, squares.baseline_source(), "", "")
+    assert "unified diff" in proposal.call.prompt
+    assert proposal.source is not None and proposal.source.startswith('"""Squares."""')
 
 
 def test_optimizer_failures_are_proposals_with_a_problem(squares: Target, tmp_path: Path) -> None:

@@ -174,3 +174,116 @@ def _wait_for(results: Path, marker: str, process: subprocess.Popen[bytes]) -> P
                 return journal
         time.sleep(0.05)
     raise AssertionError(f"{marker} never reached the journal")
+
+
+def test_a_session_over_http_survives_faults(
+    squares_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real openai SDK against a protocol server that throws 429s, 500s, timeouts and
+    garbage: the session goes on, and the garbage becomes an invalid candidate."""
+    from servers import Script, serve
+
+    monkeypatch.setenv("HARNESS_RESULTS", str(tmp_path / "results"))
+    steps = ["429", "500", FAST, "timeout", APPROVE, "garbage", "garbage", "garbage"]
+    script = Script(steps=steps, timeout_seconds=2.0)
+    with serve("openai", script) as url:
+        settings = SessionSettings(
+            optimizer="openai:test-model", base_url=url, rounds=2, candidates=1, bench=BENCH
+        )
+        session = Session(load_target(str(squares_folder)), settings, tmp_path / "results" / "h")
+        session.optimizer.provider.client = session.optimizer.provider.client.with_options(  # type: ignore[attr-defined]
+            timeout=1.0, max_retries=2
+        )
+        session.validator.provider = session.optimizer.provider
+        reason = session.run()
+    first, second = session.records
+    assert first.status == "accepted" and first.calls[0].input_tokens == 11
+    assert second.status == "invalid" and "model call failed" in second.reason
+    assert reason == "2 rounds done"
+
+
+def test_run_json_contract_settings_file_and_apply(squares_folder: Path, tmp_path: Path) -> None:
+    settings = tmp_path / "settings.toml"
+    optimizer = _script(tmp_path, "opt", [FAST])
+    settings.write_text(
+        f'optimizer = "{optimizer}"\nrounds = 1\ncandidates = 1\n[bench]\nbudget_seconds = 4\n'
+    )
+    env = {**os.environ, "HARNESS_RESULTS": str(tmp_path / "results")}
+    validator = _script(tmp_path, "val", [APPROVE])
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "harness",
+            "run",
+            str(squares_folder),
+            "--settings",
+            str(settings),
+            "--validator",
+            validator,
+            "--json",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout)
+    assert set(result) == {
+        "session",
+        "target",
+        "cumulative_speedup",
+        "cumulative_speedup_ci",
+        "speedup_vs_reference",
+        "rounds",
+        "candidates",
+        "accepted",
+        "tokens",
+        "cost_usd",
+        "branch",
+        "results_dir",
+    }
+    assert result["rounds"] == 1 and result["candidates"] == 1 and result["branch"] is None
+    entry = squares_folder / "squares.py"
+    assert "[x * x for x in xs]" not in entry.read_text()  # nothing written until asked
+    applied = subprocess.run(
+        [sys.executable, "-m", "harness", "apply", result["session"]],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert applied.returncode == 0, applied.stderr
+    assert "[x * x for x in xs]" in entry.read_text()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run"], "give a TARGET"),
+        (
+            ["run", "squares", "--optimizer", "gemini:pro"],
+            "valid providers: anthropic, fake, openai",
+        ),
+        (["run", "squares", "--optimizer", "fake:x.json", "--rounds", "0"], "rounds"),
+        (["apply", "no-such-session"], "no finished session"),
+    ],
+)
+def test_run_usage_errors_are_one_line(
+    args: list[str], message: str, squares_folder: Path, tmp_path: Path
+) -> None:
+    args = [str(squares_folder) if arg == "squares" else arg for arg in args]
+    env = {**os.environ, "HARNESS_RESULTS": str(tmp_path / "results")}
+    done = subprocess.run(
+        [sys.executable, "-m", "harness", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2 and message in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1

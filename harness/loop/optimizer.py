@@ -19,9 +19,20 @@ class Proposal:
     call: ModelCall
 
 
+_ANSWER = {
+    "module": "Answer with the complete new module in a single ```python code block and nothing "
+    "else.",
+    "diff": "Answer with a unified diff against the current code (lines starting with ---, +++, "
+    "@@, space, - and +) in a single ```diff code block and nothing else.",
+}
+
+
 class LLMOptimizer:
-    def __init__(self, provider: Provider, temperature: float, max_tokens: int) -> None:
+    def __init__(
+        self, provider: Provider, temperature: float, max_tokens: int, answer_format: str = "module"
+    ) -> None:
         self.provider, self.temperature, self.max_tokens = provider, temperature, max_tokens
+        self.answer_instruction = _ANSWER[answer_format]
 
     def propose(self, target: Target, current: str, profile: str, history: str) -> Proposal:
         prompt = render(
@@ -35,6 +46,7 @@ class LLMOptimizer:
             code=current.rstrip(),
             profile=profile or "(not available)",
             history=history or "(none yet)",
+            answer_instruction=self.answer_instruction,
         )
         name = self.provider.name
         messages = [Message("system", _SYSTEM), Message("user", prompt.text)]

@@ -59,7 +59,9 @@ class Session:
             if settings.validator is None
             else make_provider(settings.validator, **options)
         )
-        self.optimizer = LLMOptimizer(optimizer, settings.temperature, settings.max_tokens)
+        self.optimizer = LLMOptimizer(
+            optimizer, settings.temperature, settings.max_tokens, settings.answer_format
+        )
         self.validator = LLMValidator(
             validator, settings.validator_temperature, settings.max_tokens
         )
