@@ -14,6 +14,7 @@ OPTIMIZER = {
     "code": "def f(xs):\n    return xs",
     "profile": "(none)",
     "history": "(none yet)",
+    "answer_instruction": "Answer with code.",
 }
 
 
