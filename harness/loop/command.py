@@ -66,16 +66,16 @@ def build_settings(flags: dict[str, Any], settings_file: Path | None) -> Session
 def run(
     target_name: str | None, settings: SessionSettings | None, resume: str | None, quiet: bool
 ) -> SessionResult:
+    session = _open(target_name, settings, resume)  # bad settings fail here, before any display
     console = Console(stderr=True)
-    progress = _Progress()
+    progress = _Progress(f"harness run {session.target.name} ({session.id})")
     with Live(progress.table(), console=console, refresh_per_second=4, transient=quiet) as live:
 
         def show(record: CandidateRecord) -> None:
             progress.add(record)
             live.update(progress.table())
 
-        session = _open(target_name, settings, resume, show)
-        progress.title = f"harness run {session.target.name} ({session.id})"
+        session.on_candidate = show
         reason = session.run()
         live.update(progress.table(f"finished: {reason}; re-benchmarking original vs final"))
         result = finish(session, reason)
@@ -83,24 +83,20 @@ def run(
     return result
 
 
-def _open(
-    target_name: str | None, settings: SessionSettings | None, resume: str | None, show: Any
-) -> Session:
+def _open(target_name: str | None, settings: SessionSettings | None, resume: str | None) -> Session:
     if resume:
         folder = Path(resume) if Path(resume).is_dir() else results_dir() / resume
-        session = Session.resume(folder)
-        session.on_candidate = show
-        return session
+        return Session.resume(folder)
     assert target_name is not None and settings is not None
     target = load_target(target_name)
     folder = results_dir() / new_session_id(target)
-    return Session(target, settings, folder, on_candidate=show)
+    return Session(target, settings, folder)
 
 
 class _Progress:
-    def __init__(self) -> None:
+    def __init__(self, title: str) -> None:
         self.rows: list[CandidateRecord] = []
-        self.title = "harness run"
+        self.title = title
 
     def add(self, record: CandidateRecord) -> None:
         self.rows.append(record)
