@@ -287,3 +287,24 @@ def test_run_usage_errors_are_one_line(
     )
     assert done.returncode == 2 and message in done.stderr, done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"budget_usd": 0.0}, "cost budget $0 reached"),
+        ({"rounds": 1}, None),
+        ({"patience": 1}, None),
+    ],
+)
+def test_stop_rules(
+    overrides: dict[str, object], reason: str | None, squares_folder: Path, tmp_path: Path
+) -> None:
+    settings = SessionSettings(optimizer=_script(tmp_path, "o", []), bench=BENCH, **overrides)  # type: ignore[arg-type]
+    session = Session(load_target(str(squares_folder)), settings, tmp_path / "s")
+    assert session.stop_reason() == reason
+    session.round, session.stale_rounds = 1, 1
+    if "rounds" in overrides:
+        assert session.stop_reason() == "1 rounds done"
+    if "patience" in overrides:
+        assert session.stop_reason() == "no improvement in 1 rounds"
