@@ -1,6 +1,6 @@
 """Implementations selected by short name; an unknown name lists the valid ones."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from harness.errors import ConfigError
@@ -28,9 +28,3 @@ class Registry(Generic[T]):
         except KeyError:
             valid = ", ".join(sorted(self._entries))
             raise ConfigError(f"unknown {self.role} {name!r}; valid names: {valid}") from None
-
-    def names(self) -> list[str]:
-        return sorted(self._entries)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.names())

@@ -8,7 +8,8 @@ from typing import Any
 from harness.errors import TargetError
 from harness.loop.optimizer import Proposal
 from harness.loop.records import CandidateRecord
-from harness.loop.validator import LLMValidator, Review
+from harness.loop.validator import Review
+from harness.roles import Validator
 from harness.targets.loader import Target
 from harness.verify.differential import Differential, shown
 from harness.verify.gate import Verifier
@@ -27,7 +28,7 @@ def evaluate(
     proposal: Proposal,
     best: str,
     verifier: Verifier,
-    validator: LLMValidator | None,
+    validator: Validator | None,
     veto: bool,
     record: CandidateRecord,
 ) -> CandidateRecord:

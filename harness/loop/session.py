@@ -24,6 +24,7 @@ from harness.loop.records import CandidateRecord
 from harness.loop.settings import SessionSettings
 from harness.loop.validator import LLMValidator
 from harness.providers import make_provider
+from harness.roles import Optimizer, Validator
 from harness.sandbox.process import SandboxProcess, SandboxSpec
 from harness.targets.inputs import InputSource
 from harness.targets.loader import Target, load_target
@@ -59,10 +60,10 @@ class Session:
             if settings.validator is None
             else make_provider(settings.validator, **options)
         )
-        self.optimizer = LLMOptimizer(
+        self.optimizer: Optimizer = LLMOptimizer(
             optimizer, settings.temperature, settings.max_tokens, settings.answer_format
         )
-        self.validator = LLMValidator(
+        self.validator: Validator = LLMValidator(
             validator, settings.validator_temperature, settings.max_tokens
         )
         self.verifier = Verifier(settings.bench)

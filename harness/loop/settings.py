@@ -34,7 +34,3 @@ class SessionSettings(BaseModel):
         default_factory=dict, description="USD per million input/output tokens, by model."
     )
     bench: BenchSettings = Field(default_factory=BenchSettings)
-
-    @property
-    def validator_spec(self) -> str:
-        return self.validator or self.optimizer

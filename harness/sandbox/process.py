@@ -184,22 +184,20 @@ class SandboxProcess:
         if line is None:
             if self.alive and not self._eof:
                 self.kill()
-                return self._failure("timeout", f"no result within {timeout:g} s (killed)")
-            return self._failure("crash", self._death_reason())
+                return CallResult("timeout", error=f"no result within {timeout:g} s (killed)")
+            return CallResult("crash", error=self._death_reason())
         try:
             reply = json.loads(line)
             if reply.get("id") != self._next_id or "ok" not in reply:
                 raise ValueError("reply does not match the request")
         except ValueError as exc:
             self.kill()
-            return self._failure("protocol", f"unreadable reply from the candidate process: {exc}")
+            problem = f"unreadable reply from the candidate process: {exc}"
+            return CallResult("protocol", error=problem)
         self._last_reply = reply
         if not reply["ok"]:
             return CallResult(reply["kind"], error=reply["error"])
         return CallResult("ok", decode(reply.get("output")), decode(reply.get("args_after")))
-
-    def _failure(self, kind: str, error: str) -> CallResult:
-        return CallResult(kind, error=error)
 
     @property
     def last_reply(self) -> dict[str, Any]:

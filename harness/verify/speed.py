@@ -8,11 +8,14 @@ rejects. A speedup above the plausibility bound is flagged for review, not rejec
 
 import statistics
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.bench.runner import BenchOutcome, BenchSettings, Contender, InterleavedBenchmark
 from harness.bench.stats import coefficient_of_variation, decide
 from harness.verify.verdict import Check
+
+if TYPE_CHECKING:
+    from harness.verify.stages import GateContext
 
 _HIDDEN_TIME_FRACTION = 0.25
 _HIDDEN_TIME_FLOOR_SECONDS = 0.005
@@ -30,7 +33,9 @@ class SpeedReport:
     outcome: BenchOutcome
 
 
-def run_benchmark(context: Any, settings: BenchSettings, baseline_source: str) -> SpeedReport:
+def run_benchmark(
+    context: "GateContext", settings: BenchSettings, baseline_source: str
+) -> SpeedReport:
     target = context.target
     baseline_dir = context.workdir / "baseline"
     baseline_dir.mkdir(exist_ok=True)
