@@ -1,8 +1,10 @@
 """The sandbox's runtime layers, exercised directly (the static screen is not in the way here)."""
 
 import json
+import math
 import os
 import socket
+import struct
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +13,7 @@ import pytest
 
 from harness.sandbox.limits import Limits
 from harness.sandbox.process import CallResult, SandboxError, SandboxProcess, SandboxSpec
+from harness.sandbox.worker import decode
 
 
 @pytest.fixture
@@ -38,6 +41,22 @@ def test_plain_call_round_trips_exact_types(run) -> None:
     result = run("def f(x):\n    return [(1, 'a'), {2: 3.5}, None, True]\n", [[1]])
     assert result.ok and result.output == [(1, "a"), {2: 3.5}, None, True]
     assert type(result.output[0]) is tuple and result.args_after == [[1]]
+
+
+def test_long_float_lists_travel_bit_exact(run) -> None:
+    values = [0.1 * i for i in range(40)] + [-0.0, math.inf, -math.inf, 5e-324, math.nan]
+    result = run("def f(x):\n    return [v * 1.0 for v in x]\n", [values])
+
+    def bits(floats: list[float]) -> list[bytes]:
+        return [struct.pack("d", v) for v in floats]
+
+    assert result.ok and bits(result.output) == bits(result.args_after[0]) == bits(values)
+
+
+def test_malformed_packed_floats_are_refused_not_crashed_on() -> None:
+    for bad in ["not base64!", "AAAA", 17]:
+        with pytest.raises(ValueError):
+            decode({"__f64__": bad})
 
 
 def test_file_deletion_is_refused_and_the_file_survives(run, squares_folder: Path) -> None:

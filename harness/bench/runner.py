@@ -1,8 +1,8 @@
 """Interleaved benchmarking of several contenders, each in its own fresh sandboxed process.
 
-Blocks alternate the contenders (A B, then B A, ...) so drift hits all sides alike; every round
-gets fresh arguments, identical across contenders within a block; processes are replaced every few
-blocks so that one process's luck (memory layout, hash seed) is part of the measured noise.
+Within a block the contenders alternate round by round (A B, then B A, ...) so drift hits all
+sides alike; every round gets fresh arguments, identical across contenders. Every block gets a
+fresh process per contender (see `pool`), so blocks are independent samples for the interval.
 """
 
 import contextlib
@@ -11,6 +11,7 @@ import random
 import secrets
 import shutil
 import statistics
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -19,14 +20,16 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from harness.bench.prefetch import BlockInputs
+from harness.bench.checks import OutputCheck, OutputChecks
+from harness.bench.pool import Prepared, ProcessPairs
+from harness.bench.prefetch import BlockInputs, InputBlock
 from harness.bench.stats import SpeedupEstimate, decide, speedup_interval
-from harness.sandbox.limits import Limits, measuring_core
-from harness.sandbox.process import RoundInput, SandboxError, SandboxProcess, SandboxSpec
-from harness.sandbox.worker import encode
+from harness.sandbox.limits import Limits, measuring_core, spare_cores
+from harness.sandbox.process import BlockResult, RoundInput, SandboxProcess, SandboxSpec
 from harness.targets.loader import Target
 
-OutputCheck = Callable[[list[Any], Any], str | None]
+_SWITCH_INTERVAL_SECONDS = 0.0005
+
 ArgumentMaker = Callable[[random.Random, int], list[Any]]
 
 
@@ -41,8 +44,7 @@ class BenchSettings(BaseModel):
     max_blocks: int = Field(40, ge=2, description="Blocks at most.")
     block_seconds: float = Field(0.25, gt=0, description="Baseline time per side per block.")
     max_rounds: int = Field(50, ge=1, description="Timed rounds per block at most.")
-    warmup_rounds: int = Field(1, ge=0, description="Untimed rounds at the start of a block.")
-    processes_per_side: int = Field(3, ge=1, description="Processes per side, used in turn.")
+    warmup_rounds: int = Field(1, ge=0, description="Untimed calls by each fresh process.")
     plausibility_bound: float = Field(50.0, gt=1, description="Speedups above this are flagged.")
 
 
@@ -104,9 +106,6 @@ class InterleavedBenchmark:
         self.target, self.contenders, self.settings = target, contenders, settings
         self.seed, self.make_arguments, self.check_output = seed, make_arguments, check_output
         self.workdir = workdir
-        self.processes: dict[tuple[str, int], SandboxProcess] = {}
-        self._warm: set[tuple[str, int]] = set()
-        self._inputs: BlockInputs | None = None
         self.core = measuring_core()
         # Timing inputs also depend on a secret, so even a known seed does not reveal them.
         self._secret = secrets.token_hex(8)
@@ -115,23 +114,41 @@ class InterleavedBenchmark:
     def run(self, decide_pair: tuple[str, str] | None = None) -> BenchOutcome:
         """Measure until the pair's CI is decisive, the block limit, or the time budget."""
         started = time.monotonic()
-        with _parent_off_core(self.core):
-            try:
-                rounds = self._calibrate()
-                self._inputs = BlockInputs(self._arguments, rounds)
-                reason = self._blocks(rounds, started, decide_pair)
-            finally:
-                self._close()
-                if self._inputs is not None:
-                    self._inputs.close()
+        with _parent_off_core(self.core), _quick_handoffs(), contextlib.ExitStack() as stack:
+            labels = [contender.label for contender in self.contenders]
+            warmup, timeout = self.settings.warmup_rounds, self._timeout(1)
+            pairs = ProcessPairs(labels, self._spawn, self._warmup, warmup, self.core, timeout)
+            stack.callback(pairs.close)
+            self._checks = OutputChecks(self.check_output)
+            stack.callback(self._checks.close)
+            first = pairs.get(0)
+            rounds = self._calibrate(first)
+            inputs = BlockInputs(self._arguments, rounds)
+            stack.callback(inputs.close)
+            reason = self._blocks(pairs, first, inputs, started, decide_pair)
+            if self._record_checks(wait=True) and "integrity" not in reason:
+                reason = "integrity check failed in a sampled output"
         return BenchOutcome(self.sides, rounds, reason, time.monotonic() - started)
 
-    def _blocks(self, rounds: int, started: float, pair: tuple[str, str] | None) -> str:
+    def _record_checks(self, wait: bool) -> bool:
+        """Record the problems of finished output checks; True if any side has problems."""
+        for label, problem in self._checks.problems(wait):
+            self.sides[label].problems.append(problem)
+        return any(side.problems for side in self.sides.values())
+
+    def _blocks(
+        self,
+        pairs: ProcessPairs,
+        first: Prepared,
+        inputs: BlockInputs,
+        started: float,
+        pair: tuple[str, str] | None,
+    ) -> str:
         settings = self.settings
         for block in range(settings.max_blocks):
-            self._block(block, rounds)
+            self._block(first if block == 0 else pairs.get(block), inputs.get(block), block)
             done = block + 1
-            if any(side.problems for side in self.sides.values()):
+            if self._record_checks(wait=False):
                 return f"integrity check failed in block {done}"
             if pair and done >= settings.min_blocks:
                 estimate = speedup_interval(
@@ -143,89 +160,93 @@ class InterleavedBenchmark:
                 return f"time budget of {settings.budget_seconds:g} s reached after {done} blocks"
         return f"block limit ({settings.max_blocks}) reached"
 
-    def _calibrate(self) -> int:
+    def _calibrate(self, prepared: Prepared) -> int:
         """Rounds per block so that the first contender's block lasts about `block_seconds`."""
         first = self.contenders[0].label
-        inputs = self._round_inputs(self.settings.warmup_rounds + 2)
-        try:
-            warmup = self.settings.warmup_rounds
-            process = self._process(first, 0)
-            result = process.bench(f"{first}-calibration", inputs, warmup, self._timeout(2))
-            self._warm.add((first, 0))
-        except SandboxError as exc:
-            self.sides[first].problems.append(f"could not start: {exc}")
+        if self._unready(prepared):
             return 1
+        inputs = [RoundInput.of(self._arguments(-1, index)) for index in range(2)]
+        process = prepared.processes[first]
+        result = process.bench(f"{first}-calibration", inputs, self._timeout(2))
         if not result.result.ok or result.stats is None:
             self.sides[first].problems.append(f"calibration failed: {result.result.error}")
             return 1
         per_call = max(float(result.stats["median"]), 1e-7)
         return max(3, min(self.settings.max_rounds, round(self.settings.block_seconds / per_call)))
 
-    def _block(self, block: int, rounds: int) -> None:
-        """R rounds; in each, every contender times the same fresh input, in rotating order."""
-        keep = random.Random(f"{self.seed}:keep:{block}").randrange(rounds)
-        samples: dict[str, list[float]] = {label: [] for label in self.sides}
-        walls = dict.fromkeys(self.sides, 0.0)
-        slot = block % self.settings.processes_per_side
-        assert self._inputs is not None
-        for index, (arguments, encoded) in enumerate(self._inputs.get(block)):
-            shift = index % len(self.contenders)
-            for contender in self.contenders[shift:] + self.contenders[:shift]:
-                round_input = RoundInput(encoded, index == keep)
-                measured = self._measure(contender, slot, round_input, arguments)
-                if measured is None:
-                    return
-                samples[contender.label].append(measured[0])
-                walls[contender.label] += measured[1]
-        for label, side in self.sides.items():
-            self._finish_block(side, slot, samples[label], walls[label])
+    def _block(self, prepared: Prepared, inputs: InputBlock, block: int) -> None:
+        """R rounds; in each, every contender times the same fresh input, in rotating order.
 
-    def _finish_block(self, side: SideRecord, slot: int, samples: list[float], wall: float) -> None:
-        strays = self.processes[(side.label, slot)].stray_processes()
+        Each process holds one open pytest-benchmark block and is fed a round at a time, so the
+        sides alternate round by round while only one process runs at any moment.
+        """
+        try:
+            if self._unready(prepared):
+                return
+            keep = random.Random(f"{self.seed}:{self._secret}:keep:{block}").randrange(len(inputs))
+            rounds = [RoundInput(r.payload, i == keep) for i, (_, r) in enumerate(inputs)]
+            shift = block % len(self.contenders)
+            order = [c.label for c in self.contenders[shift:] + self.contenders[:shift]]
+            walls = self._feed(prepared.processes, order, rounds)
+            failed = [label for label in order if label not in walls]
+            for label in failed or order:
+                result = prepared.processes[label].bench_close()
+                self._record(label, prepared.processes[label], result, walls, inputs[keep][0])
+        finally:
+            prepared.close()
+
+    def _feed(
+        self, processes: dict[str, SandboxProcess], order: list[str], rounds: list[RoundInput]
+    ) -> dict[str, float]:
+        """Wall time per side seen from here; a side that stopped asking for input is left out."""
+        walls = dict.fromkeys(order, 0.0)
+        timeout = self._timeout(len(rounds))
+        for label in order:
+            started = time.perf_counter()
+            processes[label].bench_open(label, len(rounds), timeout)
+            walls[label] += time.perf_counter() - started
+        for index, round_input in enumerate(rounds):
+            for label in order[index % len(order) :] + order[: index % len(order)]:
+                started = time.perf_counter()
+                if not processes[label].bench_feed(round_input):
+                    del walls[label]
+                    return walls
+                walls[label] += time.perf_counter() - started
+        return walls
+
+    def _unready(self, prepared: Prepared) -> bool:
+        for label, problem in prepared.problems.items():
+            self.sides[label].problems.append(problem)
+        return bool(prepared.problems)
+
+    def _record(
+        self,
+        label: str,
+        process: SandboxProcess,
+        result: BlockResult,
+        walls: dict[str, float],
+        kept: list[Any],
+    ) -> None:
+        """Take in one side's block; `kept`: the arguments of the round whose output is back."""
+        side = self.sides[label]
+        if not result.result.ok or result.stats is None:
+            side.problems.append(f"{result.result.kind}: {result.result.error}")
+            return
+        for output in result.kept:
+            self._checks.submit(label, kept, output)
+        strays = process.stray_processes()
         if strays:
             side.problems.append(f"left {strays} process(es) running after returning")
+        options = process.last_reply.get("options", {})
+        side.options = dict(options) if isinstance(options, dict) else {}
+        samples = [float(value) for value in result.stats["data"]]
         side.block_medians.append(statistics.median(samples))
         side.times.extend(samples)
         side.timed.append(sum(samples))
-        side.wall.append(wall)
+        side.wall.append(walls[label])
 
-    def _measure(
-        self, contender: Contender, slot: int, round_input: RoundInput, arguments: list[Any]
-    ) -> tuple[float, float] | None:
-        """(time inside the timed call, wall time seen from here), or None after a problem."""
-        side = self.sides[contender.label]
-        try:
-            process = self._process(contender.label, slot)
-        except SandboxError as exc:
-            side.problems.append(f"could not start: {exc}")
-            return None
-        key = (contender.label, slot)
-        warmup = 0 if key in self._warm else self.settings.warmup_rounds
-        inputs = [RoundInput(round_input.args, False)] * warmup + [round_input]
-        started = time.perf_counter()
-        result = process.bench(contender.label, inputs, warmup, self._timeout(len(inputs)))
-        wall = time.perf_counter() - started
-        self._warm.add(key)
-        if not result.result.ok or result.stats is None:
-            side.problems.append(f"{result.result.kind}: {result.result.error}")
-            return None
-        for output in result.kept:
-            problem = self.check_output(arguments, output)
-            if problem:
-                side.problems.append(f"output of a timed call is wrong: {problem}")
-                return None
-        side.options = dict(self._last_options(process))
-        return float(result.stats["data"][0]), wall
-
-    def _last_options(self, process: SandboxProcess) -> dict[str, Any]:
-        options = process.last_reply.get("options", {})
-        return options if isinstance(options, dict) else {}
-
-    def _round_inputs(self, rounds: int) -> list[RoundInput]:
-        return [
-            RoundInput(encode(self._arguments(-1, index), "arguments"), False)
-            for index in range(rounds)
-        ]
+    def _warmup(self, block: int) -> list[Any]:
+        return self._arguments(block, -1)
 
     def _arguments(self, block: int, index: int) -> list[Any]:
         sizes = self.target.config.inputs.bench_sizes
@@ -235,27 +256,9 @@ class InterleavedBenchmark:
     def _timeout(self, rounds: int) -> float:
         return self.target.config.limits.call_timeout_seconds * rounds + 30.0
 
-    def _process(self, label: str, slot: int) -> SandboxProcess:
-        if (label, slot) not in self.processes:
-            self._launch_all()
-        process = self.processes[(label, slot)]
-        if not process.alive:
-            process.start()
-            self._warm.discard((label, slot))
-        return process
-
-    def _launch_all(self) -> None:
-        """Every side's processes, started together; a block uses each side's process in turn,
-        so one process's luck (memory layout, hash seed) is noise in the interval, not bias."""
-        for slot in range(self.settings.processes_per_side):
-            for contender in self.contenders:
-                self.processes[(contender.label, slot)] = self._spawn(contender, slot)
-                self.processes[(contender.label, slot)].launch()
-        for process in self.processes.values():
-            process.wait_ready()
-
-    def _spawn(self, contender: Contender, slot: int) -> SandboxProcess:
-        folder = self.workdir / f"bench-{contender.label}-{slot}"
+    def _spawn(self, label: str, block: int) -> SandboxProcess:
+        contender = next(c for c in self.contenders if c.label == label)
+        folder = self.workdir / f"bench-{label}-{block}"
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         module_file = contender.module_file
@@ -269,27 +272,34 @@ class InterleavedBenchmark:
             contender.function,
             folder,
             sandboxed=contender.sandboxed,
-            limits=Limits(
-                cpu_seconds=limits.cpu_seconds * 4, memory_mb=limits.memory_mb, pin_cpu=self.core
-            ),
+            # Started on the parent's cores; moved to the measuring core once warm.
+            limits=Limits(cpu_seconds=limits.cpu_seconds * 4, memory_mb=limits.memory_mb, nice=19),
         )
         return SandboxProcess(spec)
-
-    def _close(self) -> None:
-        for process in self.processes.values():
-            process.close()
-        self.processes.clear()
 
 
 @contextlib.contextmanager
 def _parent_off_core(core: int | None) -> Iterator[None]:
     """Keep this process (input generation, checks) off the core the measured processes use."""
-    cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else set()
-    if core is None or len(cores - {core}) < 1:
+    spare = spare_cores(core)
+    if not spare:
         yield
         return
-    os.sched_setaffinity(0, cores - {core})
+    before = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, spare)
     try:
         yield
     finally:
-        os.sched_setaffinity(0, cores)
+        os.sched_setaffinity(0, before)
+
+
+@contextlib.contextmanager
+def _quick_handoffs() -> Iterator[None]:
+    """Helper threads (inputs, process start-up) must not hold the GIL for the default 5 ms while
+    a measured process waits for this thread to answer its handshake."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(_SWITCH_INTERVAL_SECONDS)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)

@@ -23,8 +23,9 @@ def speedup_interval(
 ) -> SpeedupEstimate:
     """CI from a t-interval on per-block log ratios.
 
-    Blocks pair the two sides under the same machine conditions, so their log ratios are close to
-    independent; the t-interval keeps its coverage with few blocks, where a bootstrap is too narrow.
+    Each block runs a fresh pair of processes and pairs the two sides under the same machine
+    conditions, so block log ratios are independent; the t-interval keeps its coverage with few
+    blocks, where a bootstrap is too narrow.
     """
     log_ratios = np.log(np.asarray(baseline, dtype=float) / np.asarray(candidate, dtype=float))
     blocks = len(log_ratios)

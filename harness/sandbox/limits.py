@@ -17,6 +17,7 @@ class Limits:
     file_size_mb: int = 64
     open_files: int = 256
     pin_cpu: int | None = None  # run on this core, so every timed process gets the same one
+    nice: int = 0  # added niceness, so a process warming up yields to the parent's hand-offs
 
 
 def set_limits(limits: Limits) -> None:
@@ -30,6 +31,8 @@ def set_limits(limits: Limits) -> None:
         (resource.RLIMIT_CORE, 0),
     ]:
         resource.setrlimit(which, (value, value))
+    if limits.nice:
+        os.nice(limits.nice)
     if limits.pin_cpu is not None and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {limits.pin_cpu})
 
@@ -73,3 +76,10 @@ def measuring_core() -> int | None:
     if not hasattr(os, "sched_getaffinity"):
         return None
     return max(os.sched_getaffinity(0))
+
+
+def spare_cores(core: int | None) -> set[int]:
+    """The cores other than the measuring one (empty when there are none)."""
+    if core is None or not hasattr(os, "sched_getaffinity"):
+        return set()
+    return os.sched_getaffinity(0) - {core}

@@ -1,6 +1,7 @@
 """The parent side of the sandbox: a limited child process serving calls over JSON lines."""
 
 import contextlib
+import fcntl
 import json
 import os
 import selectors
@@ -18,6 +19,7 @@ from harness.sandbox.worker import decode, encode
 
 WORKER = Path(__file__).with_name("worker.py")
 _MAX_REPLY_BYTES = 256 * 1024 * 1024
+_PIPE_BYTES = 1024 * 1024
 _STARTUP_SECONDS = 60.0
 # The child reads these but nothing else outside its working directory.
 _SYSTEM_READ_ROOTS = [
@@ -64,10 +66,15 @@ class SandboxSpec:
 
 @dataclass(frozen=True)
 class RoundInput:
-    """One benchmark round's encoded arguments, and whether its output comes back for checking."""
+    """One benchmark round's arguments as JSON text, and whether its output comes back for
+    checking. The text is made ahead of time, so encoding is not on the measuring path."""
 
-    args: Any
+    payload: str
     keep: bool
+
+    @classmethod
+    def of(cls, arguments: list[Any], keep: bool = False) -> "RoundInput":
+        return cls(json.dumps(encode(arguments, "arguments")), keep)
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,9 @@ class SandboxProcess:
         self._buffer = b""
         self._next_id = 0
         self._last_reply: dict[str, Any] = {}
+        self._kept: list[Any] = []
+        self._bench_line: bytes | None = None
+        self._bench_timeout = self._bench_deadline = 0.0
         self._eof = False
         self.stderr_path = spec.workdir / ".stderr"
 
@@ -121,6 +131,7 @@ class SandboxProcess:
             preexec_fn=lambda: set_limits(self.spec.limits),
         )
         stderr.close()
+        _widen(self._proc.stdin, self._proc.stdout)
 
     def wait_ready(self) -> None:
         hello = self._read_line(_STARTUP_SECONDS)
@@ -144,28 +155,41 @@ class SandboxProcess:
         self._send({"id": self._next_id, "op": "profile", "args": encode(args, "arguments")})
         return self._result(self._read_line(timeout), timeout)
 
-    def bench(
-        self, name: str, rounds: list[RoundInput], warmup: int, timeout: float
-    ) -> BlockResult:
+    def bench(self, name: str, rounds: list[RoundInput], timeout: float) -> BlockResult:
         """Run one timed block; each round's arguments are sent only when the round asks."""
+        self.bench_open(name, len(rounds), timeout)
+        for round_input in rounds:
+            if not self.bench_feed(round_input):
+                break
+        return self.bench_close()
+
+    def bench_open(self, name: str, rounds: int, timeout: float) -> None:
+        """Start a timed block of `rounds` and wait until the child asks for the first input."""
         if not self.alive:
             self.start()
         self._next_id += 1
-        request = {"id": self._next_id, "op": "bench", "name": name, "warmup": warmup}
-        self._send(request | {"rounds": len(rounds) - warmup})
-        deadline = time.monotonic() + timeout
-        pending = list(rounds)
-        while True:
-            line = self._read_line(max(0.0, deadline - time.monotonic()))
-            if pending and line is not None and self._is_setup(line):
-                round_input = pending.pop(0)
-                self._send({"args": round_input.args, "keep": round_input.keep})
-                continue
-            result = self._result(line, timeout)
-            if not result.ok:
-                return BlockResult(result)
-            kept = [decode(output) for output in self._last_reply["kept"]]
-            return BlockResult(result, self._last_reply["stats"], kept)
+        self._send(
+            {"id": self._next_id, "op": "bench", "name": name, "warmup": 0, "rounds": rounds}
+        )
+        self._bench_timeout, self._bench_deadline = timeout, time.monotonic() + timeout
+        self._bench_line = self._read_line(timeout)
+
+    def bench_feed(self, round_input: RoundInput) -> bool:
+        """Send one round's input and return when the round is over; False if the child is not
+        asking for an input (it failed, or the block is complete)."""
+        line = self._bench_line
+        if line is None or not self._is_setup(line):
+            return False
+        keep = "true" if round_input.keep else "false"
+        self._send_line(f'{{"keep": {keep}, "args": {round_input.payload}}}')
+        self._bench_line = self._read_line(max(0.0, self._bench_deadline - time.monotonic()))
+        return True
+
+    def bench_close(self) -> BlockResult:
+        result = self._result(self._bench_line, self._bench_timeout)
+        if not result.ok:
+            return BlockResult(result)
+        return BlockResult(result, self._last_reply["stats"], self._kept)
 
     def _is_setup(self, line: bytes) -> bool:
         try:
@@ -174,10 +198,21 @@ class SandboxProcess:
             return False
         return bool(message.get("setup")) and message.get("id") == self._next_id
 
+    def pin(self, cores: set[int]) -> None:
+        """Move every thread of the child onto `cores`."""
+        if self._proc is None or not cores or not hasattr(os, "sched_setaffinity"):
+            return
+        for task in Path(f"/proc/{self._proc.pid}/task").glob("[0-9]*"):
+            with contextlib.suppress(OSError):  # a thread that just ended
+                os.sched_setaffinity(int(task.name), cores)
+
     def _send(self, message: dict[str, Any]) -> None:
+        self._send_line(json.dumps(message))
+
+    def _send_line(self, line: str) -> None:
         assert self._proc is not None and self._proc.stdin is not None
         with contextlib.suppress(BrokenPipeError):  # a dead child is reported by the next read
-            self._proc.stdin.write(json.dumps(message).encode() + b"\n")
+            self._proc.stdin.write(line.encode() + b"\n")
             self._proc.stdin.flush()
 
     def _result(self, line: bytes | None, timeout: float) -> CallResult:
@@ -190,14 +225,18 @@ class SandboxProcess:
             reply = json.loads(line)
             if reply.get("id") != self._next_id or "ok" not in reply:
                 raise ValueError("reply does not match the request")
-        except ValueError as exc:
+            if reply["ok"]:
+                output, args_after = decode(reply.get("output")), decode(reply.get("args_after"))
+                kept = [decode(item) for item in reply.get("kept", [])]
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
             self.kill()
             problem = f"unreadable reply from the candidate process: {exc}"
             return CallResult("protocol", error=problem)
         self._last_reply = reply
         if not reply["ok"]:
             return CallResult(reply["kind"], error=reply["error"])
-        return CallResult("ok", decode(reply.get("output")), decode(reply.get("args_after")))
+        self._kept = kept
+        return CallResult("ok", output, args_after)
 
     @property
     def last_reply(self) -> dict[str, Any]:
@@ -293,6 +332,14 @@ class SandboxProcess:
             "blocked_imports": list(spec.blocked_imports),
             "preload": list(spec.preload),
         }
+
+
+def _widen(*pipes: Any) -> None:
+    """Large pipe buffers, so a big input or output crosses in one write instead of many
+    hand-offs between the two processes; best effort (Linux only, capped by the system)."""
+    for pipe in pipes:
+        with contextlib.suppress(OSError, AttributeError):
+            fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
 
 
 def sandbox_roots() -> tuple[list[str], list[str]]:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from harness.bench.runner import BenchOutcome, BenchSettings, Contender, InterleavedBenchmark
 from harness.bench.stats import coefficient_of_variation, decide
+from harness.sandbox.limits import spare_cores
 from harness.verify.verdict import Check
 
 if TYPE_CHECKING:
@@ -54,6 +55,8 @@ def run_benchmark(
         context.inputs.arguments,
         context.differential.output_problem,
     )
+    # Sampled outputs are checked against the reference while the next block is measured.
+    context.differential.reference.pin(spare_cores(bench.core))
     outcome = bench.run(decide_pair=("baseline", "candidate"))
     return _report(outcome, settings)
 

@@ -1,5 +1,6 @@
 """Inputs for top_k_words: texts drawn from a small vocabulary so counts tie often, and k."""
 
+import itertools
 import random
 
 from hypothesis import strategies as st
@@ -8,25 +9,21 @@ SEPARATORS = [" ", " ", " ", ", ", ". ", "\n", "-", "!? ", " 42 ", "\t", "_", " 
 EXTRA_WORDS = ["don't", "it's", "'quoted'", "caf\u00e9", "na\u00efve", "\u4e2d\u6587", "STRASSE"]
 
 
-def _word(rng: random.Random) -> str:
-    return "".join(rng.choice("abcdefg") for _ in range(rng.randint(1, 9)))
-
-
-def _cased(rng: random.Random, word: str) -> str:
-    roll = rng.random()
-    if roll < 0.1:
-        return word.upper()
-    if roll < 0.2:
-        return word.capitalize()
-    return word
+def _words(rng: random.Random, count: int) -> list[str]:
+    """`count` words of 1 to 9 letters from a 7-letter alphabet."""
+    lengths = rng.choices(range(1, 10), k=count)
+    letters = "".join(rng.choices("abcdefg", k=sum(lengths)))
+    ends = list(itertools.accumulate(lengths))
+    return [letters[end - length : end] for end, length in zip(ends, lengths, strict=True)]
 
 
 def generate(rng: random.Random, size: int) -> list[object]:
-    vocabulary = [_word(rng) for _ in range(max(1, size // 8))] + EXTRA_WORDS[: rng.randint(0, 7)]
-    parts = []
-    for _ in range(size):
-        parts.append(_cased(rng, rng.choice(vocabulary)))
-        parts.append(rng.choice(SEPARATORS))
+    vocabulary = _words(rng, max(1, size // 8)) + EXTRA_WORDS[: rng.randint(0, 7)]
+    # Each word appears lower-case, upper-case and capitalized, mostly lower-case.
+    forms = vocabulary * 8 + [w.upper() for w in vocabulary] + [w.capitalize() for w in vocabulary]
+    parts = [""] * (2 * size)
+    parts[::2] = rng.choices(forms, k=size)
+    parts[1::2] = rng.choices(SEPARATORS, k=size)
     return ["".join(parts), rng.randint(0, 20)]
 
 
