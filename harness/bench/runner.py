@@ -122,7 +122,12 @@ class InterleavedBenchmark:
             self._checks = OutputChecks(self.check_output)
             stack.callback(self._checks.close)
             first = pairs.get(0)
+            stack.callback(first.close)
             rounds = self._calibrate(first)
+            if self._record_checks(wait=False):
+                return BenchOutcome(
+                    self.sides, rounds, "could not start", time.monotonic() - started
+                )
             inputs = BlockInputs(self._arguments, rounds)
             stack.callback(inputs.close)
             reason = self._blocks(pairs, first, inputs, started, decide_pair)
