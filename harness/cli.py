@@ -32,6 +32,15 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--seed", type=int, help="seed for inputs (default: fresh)")
     bench.add_argument("--budget", type=float, default=10.0, help="seconds of measuring at most")
     _add_run(commands)
+    ui = commands.add_parser("ui", help="the MLflow UI on 127.0.0.1 against the store")
+    ui.add_argument("--port", type=int, default=5000, help="port (default 5000)")
+    ui.add_argument("--tracking-uri", help="store to show (default: as for harness run)")
+    report = commands.add_parser("report", help="sessions, or one session's candidates")
+    report.add_argument("session", nargs="?", help="a session id (default: list the sessions)")
+    report.add_argument("--target", help="only the sessions of this target")
+    report.add_argument("--format", choices=["table", "csv", "json", "md"], default="table")
+    report.add_argument("--plot", action="store_true", help="also draw the speedup trajectory")
+    _add_store_flags(report)
     apply = commands.add_parser("apply", help="write a session's final code into the target")
     apply.add_argument("session", help="session id (a folder under results/) or its path")
     return parser
@@ -53,6 +62,17 @@ def _add_run(commands: Any) -> None:
     run.add_argument("--settings", type=Path, help="TOML file of session settings")
     run.add_argument("--resume", metavar="SESSION", help="continue a journaled session")
     run.add_argument("--json", action="store_true", help="print one JSON object at the end")
+    _add_store_flags(run)
+
+
+def _add_store_flags(parser: Any) -> None:
+    parser.add_argument(
+        "--store", default="mlflow", help="experiment store: mlflow (default) or memory"
+    )
+    parser.add_argument(
+        "--tracking-uri",
+        help="MLflow tracking URI (default: $MLFLOW_TRACKING_URI, else results/mlflow.db)",
+    )
 
 
 def _read_candidate(path: Path) -> str:
@@ -99,6 +119,7 @@ def _bench(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from harness.loop.command import FLAGS, build_settings, print_summary, run
+    from harness.store import make_store
 
     if not args.target and not args.resume:
         raise HarnessError("give a TARGET, or --resume SESSION (see `harness run --help`)")
@@ -106,8 +127,29 @@ def _run(args: argparse.Namespace) -> int:
     if not args.resume:
         flags = {name: getattr(args, name) for name in FLAGS}
         settings = build_settings(flags, args.settings)
-    result = run(args.target, settings, args.resume, quiet=args.json)
+    store = make_store(args.store, args.tracking_uri)
+    result = run(args.target, settings, args.resume, quiet=args.json, store=store)
     print_summary(result, args.json)
+    return 0
+
+
+def _ui(args: argparse.Namespace) -> int:
+    from harness.store import resolve_tracking_uri
+    from harness.store.ui import serve
+
+    uri, _ = resolve_tracking_uri(args.tracking_uri)
+
+    def announce(url: str) -> None:
+        print(f"MLflow UI for {uri} at {url} (Ctrl-C stops it)", flush=True)
+
+    return serve(uri, args.port, announce)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from harness.store import make_store
+    from harness.store.report import report
+
+    print(report(make_store(args.store, args.tracking_uri), args))
     return 0
 
 
@@ -119,7 +161,14 @@ def _apply(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"verify": _verify, "bench": _bench, "run": _run, "apply": _apply}
+_COMMANDS = {
+    "verify": _verify,
+    "bench": _bench,
+    "run": _run,
+    "apply": _apply,
+    "ui": _ui,
+    "report": _report,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:

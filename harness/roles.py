@@ -1,9 +1,6 @@
-"""The role interfaces. Each role has a subpackage holding its implementations.
+"""The role interfaces. Each role has a subpackage holding its implementations."""
 
-The Store role joins with the experiment store (MLflow).
-"""
-
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from harness.providers.base import Completion, Message
 from harness.targets.loader import Target
@@ -13,6 +10,7 @@ if TYPE_CHECKING:
     from harness.bench.runner import BenchOutcome
     from harness.loop.optimizer import Proposal
     from harness.loop.validator import Review
+    from harness.store.entries import CandidateEntry, SessionEntry
 
 
 class Evaluator(Protocol):
@@ -47,3 +45,20 @@ class Benchmark(Protocol):
     """Times contenders against each other until the chosen pair's interval is decisive."""
 
     def run(self, decide_pair: tuple[str, str] | None = None) -> "BenchOutcome": ...
+
+
+class Store(Protocol):
+    """The experiment store: sessions and their judged candidates, written as they happen and
+    read back as rows (see `harness.store.entries` for the columns)."""
+
+    def start_session(self, session: "SessionEntry") -> None: ...
+
+    def log_candidate(self, session_id: str, entry: "CandidateEntry") -> None: ...
+
+    def finish_session(self, session_id: str, result: dict[str, Any]) -> None: ...
+
+    def sessions(self, target: str | None = None) -> list[dict[str, Any]]: ...
+
+    def candidates(self, session_id: str) -> list[dict[str, Any]]: ...
+
+    def close(self) -> None: ...

@@ -14,9 +14,11 @@ from rich.table import Table
 from harness.bench.command import results_dir
 from harness.errors import ConfigError, HarnessError
 from harness.loop.finish import SessionResult, finish
+from harness.loop.recording import StoreRecorder
 from harness.loop.records import CandidateRecord
 from harness.loop.session import Session, new_session_id
 from harness.loop.settings import SessionSettings
+from harness.roles import Store
 from harness.targets.loader import load_target
 
 FLAGS = [
@@ -64,14 +66,21 @@ def build_settings(flags: dict[str, Any], settings_file: Path | None) -> Session
 
 
 def run(
-    target_name: str | None, settings: SessionSettings | None, resume: str | None, quiet: bool
+    target_name: str | None,
+    settings: SessionSettings | None,
+    resume: str | None,
+    quiet: bool,
+    store: Store,
 ) -> SessionResult:
     session = _open(target_name, settings, resume)  # bad settings fail here, before any display
+    recorder = StoreRecorder(store, session)
+    recorder.start()
     console = Console(stderr=True)
     progress = _Progress(f"harness run {session.target.name} ({session.id})")
     with Live(progress.table(), console=console, refresh_per_second=4, transient=quiet) as live:
 
         def show(record: CandidateRecord) -> None:
+            recorder.candidate(record)
             progress.add(record)
             live.update(progress.table())
 
@@ -79,6 +88,7 @@ def run(
         reason = session.run()
         live.update(progress.table(f"finished: {reason}; re-benchmarking original vs final"))
         result = finish(session, reason)
+        recorder.finish(result)
     console.print()
     return result
 

@@ -53,6 +53,7 @@ class CandidateRecord:
     verdict: dict[str, Any] | None = None
     review: dict[str, Any] | None = None
     calls: list[ModelCall] = field(default_factory=list)
+    seconds: float = 0.0  # time to judge it
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -168,6 +168,7 @@ class Session:
             candidate_id, self.round, self.best_id, "invalid", "", self._seed(candidate_id)
         )
         settings = self.settings
+        started = time.monotonic()
         evaluate(
             self.target,
             proposal,
@@ -177,6 +178,7 @@ class Session:
             settings.validator_veto,
             record,
         )
+        record.seconds = time.monotonic() - started
         self.records.append(record)
         self.journal.candidate(record)
         return record

@@ -4,7 +4,7 @@ import secrets
 import tempfile
 from pathlib import Path
 
-from harness.bench.runner import BenchSettings
+from harness.bench.runner import BenchOutcome, BenchSettings
 from harness.targets.inputs import InputSource
 from harness.targets.loader import Target
 from harness.verify.differential import Differential
@@ -27,11 +27,13 @@ class Verifier:
     def __init__(self, bench: BenchSettings | None = None, min_gain: float | None = None) -> None:
         self.bench = bench
         self.min_gain = min_gain
+        self.last_outcome: BenchOutcome | None = None  # the latest verdict's timings, if any
 
     def evaluate(
         self, target: Target, source: str, seed: int | None = None, baseline: str | None = None
     ) -> Verdict:
         verdict = Verdict(target=target.name, seed=new_seed() if seed is None else seed)
+        self.last_outcome = None
         with tempfile.TemporaryDirectory(prefix="harness-verify-") as tmp:
             workdir = Path(tmp)
             candidate_file = workdir / target.entry_file.name
@@ -67,6 +69,7 @@ class Verifier:
         min_gain = self.min_gain if self.min_gain is not None else context.target.config.min_gain
         settings = self.bench.model_copy(update={"min_gain": min_gain})
         report = run_benchmark(context, settings, baseline)
+        self.last_outcome = report.outcome
         verdict.checks.append(speed_check(report, settings))
         verdict.speedup, verdict.speedup_ci = report.speedup, report.ci
         verdict.benchmark, verdict.flags = report.summary, report.flags

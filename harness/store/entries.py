@@ -1,0 +1,154 @@
+"""What the store keeps, as plain data: a session's start, each judged candidate, the rows read
+back. Every store turns the same entries into the same rows (the contract tests check it)."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness.loop.records import CandidateRecord
+
+CANDIDATE_COLUMNS = [
+    "session",
+    "candidate",
+    "step",
+    "round",
+    "parent",
+    "verdict",
+    "reason",
+    "speedup",
+    "ci_low",
+    "ci_high",
+    "cumulative_speedup",
+    "checks_passed",
+    "validator_approved",
+    "input_tokens",
+    "output_tokens",
+    "cost_usd",
+    "latency_s",
+    "verdict_seconds",
+]
+SESSION_COLUMNS = [
+    "session",
+    "target",
+    "status",
+    "optimizer",
+    "validator",
+    "temperature",
+    "candidates_per_round",
+    "seed",
+    "candidates",
+    "accepted",
+    "cumulative_speedup",
+    "ci_low",
+    "ci_high",
+    "speedup_vs_reference",
+    "cost_usd",
+    "stop_reason",
+]
+
+
+SESSION_PARAMS = ["optimizer", "validator", "temperature", "candidates_per_round", "seed"]
+_INTS = {
+    "step",
+    "round",
+    "checks_passed",
+    "input_tokens",
+    "output_tokens",
+    "candidates",
+    "accepted",
+}
+_FLAGS = {"validator_approved"}
+_FLOATS = {"speedup", "ci_low", "ci_high", "cumulative_speedup", "cost_usd", "latency_s"}
+_FLOATS |= {"verdict_seconds", "speedup_vs_reference", "temperature"}
+
+
+@dataclass(frozen=True)
+class SessionEntry:
+    id: str
+    target: str
+    params: dict[str, str]  # optimizer, validator, temperatures, candidates_per_round, seed, ...
+
+
+@dataclass(frozen=True)
+class CandidateEntry:
+    record: CandidateRecord
+    step: int  # 1, 2, ... in the order candidates were judged
+    cumulative_speedup: float  # product of the accepted steps' speedups so far
+    benchmark_json: dict[str, Any] | None = None  # pytest-benchmark's format
+    params: dict[str, str] = field(default_factory=dict)  # e.g. the session's models
+
+    @property
+    def prompt_version(self) -> str:
+        return next((call.prompt_version for call in self.record.calls), "")
+
+
+def candidate_metrics(entry: CandidateEntry) -> dict[str, float]:
+    """The numbers charted per candidate; a missing speedup is left out, not faked as 0."""
+    record = entry.record
+    checks = (record.verdict or {}).get("checks", [])
+    metrics = {
+        "step": float(entry.step),
+        "cumulative_speedup": entry.cumulative_speedup,
+        "checks_passed": float(sum(1 for check in checks if check.get("passed"))),
+        "input_tokens": float(sum(call.input_tokens for call in record.calls)),
+        "output_tokens": float(sum(call.output_tokens for call in record.calls)),
+        "cost_usd": sum(call.cost_usd for call in record.calls),
+        "latency_s": sum(call.seconds for call in record.calls),
+        "verdict_seconds": record.seconds,
+    }
+    if record.review is not None:
+        metrics["validator_approved"] = float(bool(record.review.get("approve")))
+    if record.speedup is not None:
+        metrics["speedup"] = record.speedup
+    if record.speedup_ci:
+        metrics["ci_low"], metrics["ci_high"] = record.speedup_ci
+    return metrics
+
+
+def candidate_row(session: str, entry: CandidateEntry) -> dict[str, Any]:
+    record = entry.record
+    row: dict[str, Any] = {"session": session, "candidate": record.id, "round": record.round}
+    row |= {"parent": record.parent, "verdict": record.status, "reason": first_reason(record)}
+    return typed(row | candidate_metrics(entry), CANDIDATE_COLUMNS)
+
+
+def session_row(session: SessionEntry, finished: dict[str, Any] | None) -> dict[str, Any]:
+    row: dict[str, Any] = {"session": session.id, "target": session.target}
+    row |= {key: session.params.get(key) for key in SESSION_PARAMS}
+    row["status"] = "finished" if finished else "running"
+    return typed(row | (finished or {}), SESSION_COLUMNS)
+
+
+def finished_fields(result: dict[str, Any]) -> dict[str, Any]:
+    """The session columns a finished session's result fills in."""
+    low, high = result["cumulative_speedup_ci"]
+    return {
+        "candidates": result["candidates"],
+        "accepted": len(result["accepted"]),
+        "cumulative_speedup": result["cumulative_speedup"],
+        "ci_low": low,
+        "ci_high": high,
+        "speedup_vs_reference": result["speedup_vs_reference"],
+        "cost_usd": result["cost_usd"],
+        "stop_reason": result["stop_reason"],
+    }
+
+
+def typed(row: dict[str, Any], columns: list[str]) -> dict[str, Any]:
+    """Every column present, counts as int, flags as bool, other numbers as float: what any
+    store reads back, whatever its own types."""
+    out: dict[str, Any] = dict.fromkeys(columns)
+    for key, value in row.items():
+        if key not in out or value is None:
+            continue
+        if key in _INTS:
+            value = int(float(value))
+        elif key in _FLAGS:
+            value = bool(float(value))
+        elif key in _FLOATS:
+            value = float(value)
+        out[key] = value
+    return out
+
+
+def first_reason(record: CandidateRecord) -> str:
+    return record.reason.split("\n", 1)[0][:500]

@@ -1,0 +1,178 @@
+"""The MLflow store: one experiment per target, a parent run per session, a nested run per
+candidate, and a trace per model call linked to its candidate's run.
+
+The default is embedded: SQLite at `results/mlflow.db`, artifacts under `results/mlartifacts/`,
+both absolute (MLflow otherwise resolves them against the current directory).
+"""
+
+import os
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from harness.errors import ConfigError
+from harness.store.entries import (
+    CANDIDATE_COLUMNS,
+    SESSION_COLUMNS,
+    SESSION_PARAMS,
+    CandidateEntry,
+    SessionEntry,
+    candidate_metrics,
+    finished_fields,
+    first_reason,
+    typed,
+)
+from harness.store.traces import log_calls
+
+if TYPE_CHECKING:
+    from mlflow import MlflowClient
+
+KIND, SESSION, CANDIDATE = "harness.kind", "harness.session", "harness.candidate"
+INSTALL = "pip install 'mlflow==3.17.2'"
+
+
+def _client(tracking_uri: str) -> "MlflowClient":
+    # Telemetry is off unless the user turned it on themselves.
+    os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+    try:
+        import mlflow
+    except ImportError:
+        raise ConfigError(f"the MLflow store needs mlflow: {INSTALL}") from None
+    mlflow.set_tracking_uri(tracking_uri)
+    return mlflow.MlflowClient(tracking_uri)
+
+
+class MLflowStore:
+    def __init__(self, tracking_uri: str, artifact_root: Path | None = None) -> None:
+        self.tracking_uri, self.artifact_root = tracking_uri, artifact_root
+        self.client = _client(tracking_uri)
+        self._runs: dict[str, tuple[str, str]] = {}  # session -> (experiment id, run id)
+
+    def start_session(self, session: SessionEntry) -> None:
+        experiment = self._experiment(session.target)
+        found = self._search([experiment], f"tags.`{KIND}` = 'session'", session.id)
+        if found:
+            self._runs[session.id] = (experiment, found[0].info.run_id)
+            return
+        tags = {KIND: "session", SESSION: session.id, "harness.target": session.target}
+        run = self.client.create_run(experiment, run_name=session.id, tags=tags)
+        for key, value in session.params.items():
+            self.client.log_param(run.info.run_id, key, value)
+        self._runs[session.id] = (experiment, run.info.run_id)
+
+    def log_candidate(self, session_id: str, entry: CandidateEntry) -> None:
+        experiment, parent = self._runs[session_id]
+        record = entry.record
+        tags = {
+            "mlflow.parentRunId": parent,
+            KIND: "candidate",
+            SESSION: session_id,
+            CANDIDATE: record.id,
+            "verdict": record.status,
+            "reason": first_reason(record),
+        }
+        run_id = self.client.create_run(experiment, run_name=record.id, tags=tags).info.run_id
+        self._log_numbers(run_id, parent, entry)
+        self._log_artifacts(run_id, entry)
+        log_calls(self.client, experiment, run_id, record.calls)
+        self.client.set_terminated(run_id, "FINISHED" if record.status != "invalid" else "FAILED")
+
+    def finish_session(self, session_id: str, result: dict[str, Any]) -> None:
+        _, run_id = self._runs[session_id]
+        fields = finished_fields(result)
+        last_step = int(fields["candidates"]) + 1  # the final re-benchmark ends the trajectory
+        for key, value in fields.items():
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                self.client.log_metric(run_id, key, float(value), _now_ms(), last_step)
+        self.client.set_tag(run_id, "stop_reason", fields["stop_reason"])
+        self.client.set_tag(run_id, "harness.status", "finished")
+        self.client.log_dict(run_id, result, "result.json")
+        self.client.set_terminated(run_id)
+
+    def sessions(self, target: str | None = None) -> list[dict[str, Any]]:
+        experiments = self._experiments(target)
+        runs = self._search(experiments, f"tags.`{KIND}` = 'session'") if experiments else []
+        return [self._session_row(run) for run in runs]
+
+    def candidates(self, session_id: str) -> list[dict[str, Any]]:
+        experiments = self._experiments(None)
+        runs = self._search(experiments, f"tags.`{KIND}` = 'candidate'", session_id)
+        rows = [self._candidate_row(run) for run in runs]
+        return sorted(rows, key=lambda row: row["step"])
+
+    def close(self) -> None:
+        import mlflow
+
+        mlflow.flush_trace_async_logging()
+
+    def _log_numbers(self, run_id: str, parent: str, entry: CandidateEntry) -> None:
+        from mlflow.entities import Metric, Param
+
+        record, now = entry.record, _now_ms()
+        params = {"round": str(record.round), "parent": record.parent, "seed": str(record.seed)}
+        params |= {"prompt_version": entry.prompt_version} | entry.params
+        metrics = candidate_metrics(entry)
+        self.client.log_batch(
+            run_id,
+            metrics=[Metric(key, value, now, 0) for key, value in metrics.items()],
+            params=[Param(key, value) for key, value in params.items()],
+        )
+        # The session's run charts the trajectory, step by step.
+        trajectory = entry.cumulative_speedup
+        self.client.log_metric(parent, "cumulative_speedup", trajectory, now, entry.step)
+
+    def _log_artifacts(self, run_id: str, entry: CandidateEntry) -> None:
+        record = entry.record
+        if record.source is not None:
+            self.client.log_text(run_id, record.source, "candidate.py")
+        if record.diff:
+            self.client.log_text(run_id, record.diff, "diff.patch")
+        if record.verdict is not None:
+            self.client.log_dict(run_id, record.verdict, "verdict.json")
+        if record.review is not None:
+            self.client.log_dict(run_id, record.review, "review.json")
+        if entry.benchmark_json is not None:
+            self.client.log_dict(run_id, entry.benchmark_json, "benchmark.json")
+
+    def _experiment(self, target: str) -> str:
+        found = self.client.get_experiment_by_name(target)
+        if found is not None:
+            return str(found.experiment_id)
+        location = None
+        if self.artifact_root is not None:
+            location = (self.artifact_root.resolve() / target).as_uri()
+        return str(self.client.create_experiment(target, artifact_location=location))
+
+    def _experiments(self, target: str | None) -> list[str]:
+        if target is not None:
+            found = self.client.get_experiment_by_name(target)
+            return [str(found.experiment_id)] if found is not None else []
+        return [str(e.experiment_id) for e in self.client.search_experiments()]
+
+    def _search(self, experiments: list[str], where: str, session: str | None = None) -> list[Any]:
+        if session is not None:
+            where += f" and tags.`{SESSION}` = '{session}'"
+        return list(self.client.search_runs(experiments, where, max_results=50000))
+
+    def _session_row(self, run: Any) -> dict[str, Any]:
+        data = run.data
+        row = {"session": data.tags.get(SESSION), "target": data.tags.get("harness.target")}
+        row |= {key: data.params.get(key) for key in SESSION_PARAMS}
+        row["status"] = data.tags.get("harness.status", "running")
+        row |= {key: data.metrics[key] for key in SESSION_COLUMNS if key in data.metrics}
+        row["stop_reason"] = data.tags.get("stop_reason")
+        if row["status"] == "running":  # its cumulative_speedup so far is a trajectory point
+            row["cumulative_speedup"] = None
+        return typed(row, SESSION_COLUMNS)
+
+    def _candidate_row(self, run: Any) -> dict[str, Any]:
+        data = run.data
+        row = {"session": data.tags.get(SESSION), "candidate": data.tags.get(CANDIDATE)}
+        row |= {"round": data.params.get("round"), "parent": data.params.get("parent")}
+        row |= {"verdict": data.tags.get("verdict"), "reason": data.tags.get("reason")}
+        row |= {key: data.metrics[key] for key in CANDIDATE_COLUMNS if key in data.metrics}
+        return typed(row, CANDIDATE_COLUMNS)
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)

@@ -1,0 +1,107 @@
+"""`harness report`: sessions, or one session's candidates, from the store as a pandas table;
+written as report.csv and report.md, with --plot a PNG of the speedup trajectory."""
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from harness.bench.command import results_dir
+from harness.errors import HarnessError
+from harness.roles import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+CANDIDATE_VIEW = ["round", "candidate", "verdict", "reason", "speedup", "ci_low", "ci_high"]
+CANDIDATE_VIEW += ["cumulative_speedup", "tokens", "cost_usd"]
+SESSION_VIEW = ["session", "target", "status", "optimizer", "candidates", "accepted"]
+SESSION_VIEW += ["cumulative_speedup", "ci_low", "ci_high", "cost_usd"]
+
+
+def candidates_frame(store: Store, session: str) -> "pd.DataFrame":
+    import pandas as pd
+
+    rows = store.candidates(session)
+    if not rows:
+        raise HarnessError(
+            f"no candidates of session {session!r} in the store; "
+            "`harness report` lists the sessions it has"
+        )
+    frame = pd.DataFrame(rows)
+    frame["tokens"] = frame["input_tokens"] + frame["output_tokens"]
+    return frame[["step", *CANDIDATE_VIEW]].set_index("step")
+
+
+def sessions_frame(store: Store, target: str | None) -> "pd.DataFrame":
+    import pandas as pd
+
+    rows = store.sessions(target)
+    if not rows:
+        where = f" for target {target!r}" if target else ""
+        raise HarnessError(f"no sessions{where} in the store; run `harness run TARGET` first")
+    return pd.DataFrame(rows)[SESSION_VIEW].set_index("session")
+
+
+def write(frame: "pd.DataFrame", folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    csv, md = folder / "report.csv", folder / "report.md"
+    frame.to_csv(csv)
+    md.write_text(frame.to_markdown() + "\n", encoding="utf-8")
+    return [csv, md]
+
+
+def plot_trajectory(frame: "pd.DataFrame", title: str, path: Path) -> Path:
+    """Cumulative speedup by step, with each candidate's own speedup marked by its verdict."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(8, 4.5))
+    axes.step(frame.index, frame["cumulative_speedup"], where="post", label="cumulative speedup")
+    colors = {"accepted": "tab:green", "rejected": "tab:red", "invalid": "tab:orange"}
+    for verdict, group in frame.groupby("verdict"):
+        scored = group.dropna(subset=["speedup"])
+        axes.scatter(
+            scored.index,
+            scored["speedup"],
+            color=colors.get(str(verdict)),
+            label=f"{verdict} candidate",
+            zorder=3,
+        )
+    axes.axhline(1.0, color="grey", linewidth=0.8)
+    axes.set(xlabel="candidate (step)", ylabel="speedup (x)", title=title)
+    axes.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    return path
+
+
+def render(frame: "pd.DataFrame", fmt: str) -> str:
+    if fmt == "csv":
+        return str(frame.to_csv())
+    if fmt == "json":
+        return str(frame.reset_index().to_json(orient="records", indent=1))
+    if fmt == "md":
+        return str(frame.to_markdown())
+    return str(frame.to_string())
+
+
+def report(store: Store, args: argparse.Namespace) -> str:
+    """The report's text; its files go under results/ (a session's into its own folder)."""
+    try:
+        if args.session:
+            frame = candidates_frame(store, args.session)
+            folder = results_dir() / args.session
+            if args.plot:
+                plot_trajectory(frame, f"harness session {args.session}", folder / "trajectory.png")
+        else:
+            frame = sessions_frame(store, args.target)
+            folder = results_dir()
+            if args.plot:
+                raise HarnessError("--plot draws one session's trajectory: give a SESSION")
+        write(frame, folder)
+    finally:
+        store.close()
+    return render(frame, args.format)

@@ -1,0 +1,184 @@
+"""The experiment store: one contract for every backend, and MLflow's layout of what it keeps."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from harness.errors import ConfigError
+from harness.loop.records import CandidateRecord, ModelCall
+from harness.roles import Store
+from harness.store import make_store
+from harness.store.entries import CANDIDATE_COLUMNS, SESSION_COLUMNS, CandidateEntry, SessionEntry
+from harness.store.memory import MemoryStore
+from harness.store.mlflow_store import MLflowStore
+
+PARAMS = {
+    "optimizer": "fake:opt.json",
+    "validator": "fake:val.json",
+    "temperature": "0.7",
+    "candidates_per_round": "2",
+    "seed": "3",
+}
+
+
+def _call(role: str, tokens: int) -> ModelCall:
+    return ModelCall(
+        role, "fake:opt.json", f"{role}-1", f"prompt for {role}", "answer", tokens, 7, 0.001, 0.25
+    )
+
+
+def _entries() -> list[CandidateEntry]:
+    invalid = CandidateRecord(
+        "r1c1",
+        1,
+        "original",
+        "invalid",
+        "no code block\nmore",
+        11,
+        calls=[_call("optimizer", 100)],
+        seconds=0.0,
+    )
+    accepted = CandidateRecord(
+        "r1c2",
+        1,
+        "original",
+        "accepted",
+        "benchmark: faster",
+        12,
+        source="def squares(xs):\n    return [x * x for x in xs]\n",
+        diff="--- a/squares.py\n+++ b/squares.py\n",
+        speedup=2.5,
+        speedup_ci=[2.0, 3.1],
+        verdict={
+            "checks": [
+                {"name": "edge cases", "passed": True},
+                {"name": "benchmark", "passed": True},
+            ]
+        },
+        review={"approve": True, "reasons": ["fine"], "inputs": []},
+        calls=[_call("optimizer", 120), _call("validator", 80)],
+        seconds=4.5,
+    )
+    benchmark = {"benchmarks": [{"name": "baseline", "stats": {"median": 0.01}}]}
+    return [CandidateEntry(invalid, 1, 1.0), CandidateEntry(accepted, 2, 2.5, benchmark)]
+
+
+RESULT = {
+    "candidates": 2,
+    "accepted": [{"round": 1, "candidate": "r1c2", "speedup": 2.5}],
+    "cumulative_speedup": 2.4,
+    "cumulative_speedup_ci": [2.1, 2.8],
+    "speedup_vs_reference": 0.5,
+    "cost_usd": 0.003,
+    "stop_reason": "2 rounds done",
+}
+
+
+@pytest.fixture(params=["memory", "mlflow"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    if request.param == "memory":
+        yield MemoryStore()
+        return
+    mlflow_store = MLflowStore(f"sqlite:///{tmp_path / 'mlflow.db'}", tmp_path / "artifacts")
+    yield mlflow_store
+    mlflow_store.close()
+
+
+def _fill(store: Store) -> None:
+    store.start_session(SessionEntry("s1", "squares", PARAMS))
+    for entry in _entries():
+        store.log_candidate("s1", entry)
+
+
+def test_candidates_read_back_in_order_with_their_numbers(store: Store) -> None:
+    _fill(store)
+    rows = store.candidates("s1")
+    assert [row["candidate"] for row in rows] == ["r1c1", "r1c2"]
+    assert all(list(row) == CANDIDATE_COLUMNS for row in rows)
+    invalid, accepted = rows
+    assert invalid["verdict"] == "invalid" and invalid["reason"] == "no code block"
+    assert invalid["speedup"] is None and invalid["validator_approved"] is None
+    assert accepted["verdict"] == "accepted" and accepted["round"] == 1
+    assert (accepted["speedup"], accepted["ci_low"], accepted["ci_high"]) == (2.5, 2.0, 3.1)
+    assert accepted["cumulative_speedup"] == 2.5 and accepted["checks_passed"] == 2
+    assert accepted["input_tokens"] == 200 and accepted["output_tokens"] == 14
+    assert accepted["validator_approved"] is True and accepted["verdict_seconds"] == 4.5
+    assert accepted["cost_usd"] == pytest.approx(0.002) and accepted["latency_s"] == 0.5
+    assert store.candidates("no-such-session") == []
+
+
+def test_sessions_are_running_then_finished(store: Store) -> None:
+    _fill(store)
+    [running] = store.sessions()
+    assert list(running) == SESSION_COLUMNS
+    assert running["status"] == "running" and running["cumulative_speedup"] is None
+    assert running["optimizer"] == "fake:opt.json" and running["seed"] == "3"
+    store.finish_session("s1", RESULT)
+    [finished] = store.sessions("squares")
+    assert finished["status"] == "finished" and finished["candidates"] == 2
+    assert finished["accepted"] == 1 and finished["cumulative_speedup"] == 2.4
+    assert (finished["ci_low"], finished["ci_high"]) == (2.1, 2.8)
+    assert finished["stop_reason"] == "2 rounds done"
+    assert store.sessions("another_target") == []
+
+
+def test_a_resumed_session_keeps_one_session_record(store: Store) -> None:
+    _fill(store)
+    store.start_session(SessionEntry("s1", "squares", PARAMS))
+    assert len(store.sessions()) == 1 and len(store.candidates("s1")) == 2
+
+
+def test_every_backend_reads_back_the_same_rows(tmp_path: Path) -> None:
+    stores: list[Store] = [MemoryStore(), MLflowStore(f"sqlite:///{tmp_path / 'm.db'}", tmp_path)]
+    for store in stores:
+        _fill(store)
+        store.finish_session("s1", RESULT)
+    memory, mlflow_store = stores
+    assert memory.candidates("s1") == mlflow_store.candidates("s1")
+    assert memory.sessions() == mlflow_store.sessions()
+
+
+def test_mlflow_layout_runs_artifacts_trajectory_and_traces(tmp_path: Path) -> None:
+    import mlflow
+
+    store = MLflowStore(f"sqlite:///{tmp_path / 'mlflow.db'}", tmp_path / "artifacts")
+    _fill(store)
+    store.finish_session("s1", RESULT)
+    store.close()
+    client = store.client
+    experiment = client.get_experiment_by_name("squares")
+    assert experiment is not None
+    assert experiment.artifact_location == (tmp_path / "artifacts" / "squares").resolve().as_uri()
+    runs = {run.info.run_name: run for run in client.search_runs([experiment.experiment_id])}
+    parent, child = runs["s1"], runs["r1c2"]
+    assert child.data.tags["mlflow.parentRunId"] == parent.info.run_id
+    assert child.data.tags["verdict"] == "accepted"
+    assert child.data.params["prompt_version"] == "optimizer-1"
+    assert child.data.params["parent"] == "original"
+    artifacts = {item.path for item in client.list_artifacts(child.info.run_id)}
+    assert artifacts == {
+        "candidate.py",
+        "diff.patch",
+        "verdict.json",
+        "review.json",
+        "benchmark.json",
+    }
+    history = client.get_metric_history(parent.info.run_id, "cumulative_speedup")
+    assert [(m.step, m.value) for m in sorted(history, key=lambda m: m.step)] == [
+        (1, 1.0),
+        (2, 2.5),
+        (3, 2.4),
+    ]
+    traces = mlflow.search_traces(
+        locations=[experiment.experiment_id], run_id=child.info.run_id, return_type="list"
+    )
+    assert len(traces) == 2
+    usage = traces[0].info.token_usage
+    assert usage is not None and usage["input_tokens"] in (120, 80)
+    assert "prompt for" in str(traces[0].data.spans[0].inputs)
+
+
+def test_unknown_store_lists_the_valid_ones() -> None:
+    with pytest.raises(ConfigError, match="valid names: memory, mlflow"):
+        make_store("postgres")
