@@ -14,6 +14,7 @@ Writes results/benchmarks/store_cost.json.
 import argparse
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -74,6 +75,8 @@ def store_figures(count: int) -> dict[str, float]:
         store.log_candidate("s1", _entry(step))
         seconds.append(time.perf_counter() - started)
     store.close()
+    with sqlite3.connect(folder / "mlflow.db") as database:  # fold the write-ahead log in
+        database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return {
         "startup_seconds": startup,
         "seconds_per_candidate_median": float(np.median(seconds)),

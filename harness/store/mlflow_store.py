@@ -5,7 +5,10 @@ The default is embedded: SQLite at `results/mlflow.db`, artifacts under `results
 both absolute (MLflow otherwise resolves them against the current directory).
 """
 
+import functools
+import json
 import os
+import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,8 +41,29 @@ def _client(tracking_uri: str) -> "MlflowClient":
         import mlflow
     except ImportError:
         raise ConfigError(f"the MLflow store needs mlflow: {INSTALL}") from None
+    if tracking_uri.startswith("sqlite:"):
+        _quick_sqlite_commits()
     mlflow.set_tracking_uri(tracking_uri)
     return mlflow.MlflowClient(tracking_uri)
+
+
+@functools.cache
+def _quick_sqlite_commits() -> None:
+    """WAL with synchronous=NORMAL: a commit no longer waits for two fsyncs (about 30% of the
+    time to log a candidate), the database cannot be corrupted by a crash, and the UI server
+    can read while a session writes. At worst a power cut loses the last commits; the session's
+    journal keeps them."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    def pragmas(connection: Any, _: Any) -> None:
+        if type(connection).__module__.startswith("sqlite3"):
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+    event.listen(Engine, "connect", pragmas)
 
 
 class MLflowStore:
@@ -122,17 +146,22 @@ class MLflowStore:
         self.client.log_metric(parent, "cumulative_speedup", trajectory, now, entry.step)
 
     def _log_artifacts(self, run_id: str, entry: CandidateEntry) -> None:
+        """All of a candidate's files in one upload (one call per file costs 3-6 ms each)."""
         record = entry.record
-        if record.source is not None:
-            self.client.log_text(run_id, record.source, "candidate.py")
-        if record.diff:
-            self.client.log_text(run_id, record.diff, "diff.patch")
-        if record.verdict is not None:
-            self.client.log_dict(run_id, record.verdict, "verdict.json")
-        if record.review is not None:
-            self.client.log_dict(run_id, record.review, "review.json")
-        if entry.benchmark_json is not None:
-            self.client.log_dict(run_id, entry.benchmark_json, "benchmark.json")
+        texts = {"candidate.py": record.source, "diff.patch": record.diff or None}
+        documents = {
+            "verdict.json": record.verdict,
+            "review.json": record.review,
+            "benchmark.json": entry.benchmark_json,
+        }
+        with tempfile.TemporaryDirectory(prefix="harness-artifacts-") as folder:
+            for name, text in texts.items():
+                if text is not None:
+                    Path(folder, name).write_text(text, encoding="utf-8")
+            for name, document in documents.items():
+                if document is not None:
+                    Path(folder, name).write_text(json.dumps(document, indent=1), encoding="utf-8")
+            self.client.log_artifacts(run_id, folder)
 
     def _experiment(self, target: str) -> str:
         found = self.client.get_experiment_by_name(target)
