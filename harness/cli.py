@@ -134,15 +134,16 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _ui(args: argparse.Namespace) -> int:
+    from harness.bench.command import results_dir
     from harness.store import resolve_tracking_uri
     from harness.store.ui import serve
 
-    uri, _ = resolve_tracking_uri(args.tracking_uri)
+    uri, artifacts = resolve_tracking_uri(args.tracking_uri)
 
     def announce(url: str) -> None:
         print(f"MLflow UI for {uri} at {url} (Ctrl-C stops it)", flush=True)
 
-    return serve(uri, args.port, announce)
+    return serve(uri, args.port, artifacts or results_dir() / "mlartifacts", announce)
 
 
 def _report(args: argparse.Namespace) -> int:

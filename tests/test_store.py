@@ -1,7 +1,13 @@
 """The experiment store: one contract for every backend, and MLflow's layout of what it keeps."""
 
+import os
+import signal
+import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -75,14 +81,75 @@ RESULT = {
 }
 
 
-@pytest.fixture(params=["memory", "mlflow"])
+@pytest.fixture(scope="module")
+def tracking_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real MLflow tracking server on 127.0.0.1 (what `harness ui` starts), over HTTP."""
+    folder = tmp_path_factory.mktemp("server")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "MLFLOW_TRACKING_URI": f"sqlite:///{folder / 'mlflow.db'}"}
+    env["HARNESS_RESULTS"] = str(folder / "results")  # where the server keeps artifacts
+    server = subprocess.Popen(
+        [sys.executable, "-m", "harness", "ui", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert server.stdout is not None and "http://" in server.stdout.readline()
+    yield f"http://127.0.0.1:{port}"
+    server.send_signal(signal.SIGINT)
+    server.wait(timeout=30)
+
+
+@pytest.fixture(params=["memory", "mlflow-sqlite", "mlflow-http"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     if request.param == "memory":
         yield MemoryStore()
         return
-    mlflow_store = MLflowStore(f"sqlite:///{tmp_path / 'mlflow.db'}", tmp_path / "artifacts")
-    yield mlflow_store
-    mlflow_store.close()
+    if request.param == "mlflow-sqlite":
+        backend = MLflowStore(f"sqlite:///{tmp_path / 'mlflow.db'}", tmp_path / "artifacts")
+    else:  # each test gets its own target, so the shared server's experiments do not mix
+        backend = _OwnTarget(MLflowStore(request.getfixturevalue("tracking_server")), tmp_path.name)
+    yield backend
+    backend.close()
+
+
+class _OwnTarget:
+    """Renames the target (the experiment) of everything written through it."""
+
+    def __init__(self, inner: MLflowStore, suffix: str) -> None:
+        self.inner, self.suffix = inner, suffix
+
+    def start_session(self, session: SessionEntry) -> None:
+        renamed = SessionEntry(
+            session.id + self.suffix, session.target + self.suffix, session.params
+        )
+        self.inner.start_session(renamed)
+
+    def log_candidate(self, session_id: str, entry: CandidateEntry) -> None:
+        self.inner.log_candidate(session_id + self.suffix, entry)
+
+    def finish_session(self, session_id: str, result: dict[str, Any]) -> None:
+        self.inner.finish_session(session_id + self.suffix, result)
+
+    def sessions(self, target: str | None = None) -> list[dict[str, Any]]:
+        rows = self.inner.sessions(None if target is None else target + self.suffix)
+        mine = [row for row in rows if row["session"].endswith(self.suffix)]
+        for row in mine:
+            row["session"] = row["session"].removesuffix(self.suffix)
+            row["target"] = row["target"].removesuffix(self.suffix)
+        return mine
+
+    def candidates(self, session_id: str) -> list[dict[str, Any]]:
+        rows = self.inner.candidates(session_id + self.suffix)
+        for row in rows:
+            row["session"] = row["session"].removesuffix(self.suffix)
+        return rows
+
+    def close(self) -> None:
+        self.inner.close()
 
 
 def _fill(store: Store) -> None:
@@ -121,6 +188,21 @@ def test_sessions_are_running_then_finished(store: Store) -> None:
     assert (finished["ci_low"], finished["ci_high"]) == (2.1, 2.8)
     assert finished["stop_reason"] == "2 rounds done"
     assert store.sessions("another_target") == []
+
+
+def test_the_tracking_uri_comes_from_the_flag_then_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from harness.store import resolve_tracking_uri
+
+    monkeypatch.setenv("HARNESS_RESULTS", str(tmp_path / "results"))
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    uri, artifacts = resolve_tracking_uri(None)
+    assert uri == f"sqlite:///{(tmp_path / 'results' / 'mlflow.db').resolve()}"
+    assert artifacts == (tmp_path / "results" / "mlartifacts").resolve()
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", "http://127.0.0.1:5000")
+    assert resolve_tracking_uri(None) == ("http://127.0.0.1:5000", None)
+    assert resolve_tracking_uri("postgresql://u@h/db") == ("postgresql://u@h/db", None)
 
 
 def test_a_resumed_session_keeps_one_session_record(store: Store) -> None:

@@ -16,7 +16,7 @@ from harness.store.mlflow_store import INSTALL
 _READY_SECONDS = 120.0
 
 
-def server_command(tracking_uri: str, port: int) -> list[str]:
+def server_command(tracking_uri: str, port: int, artifacts: Path) -> list[str]:
     mlflow = Path(sys.executable).with_name("mlflow")
     if not mlflow.exists():
         raise ConfigError(f"harness ui needs the MLflow server: {INSTALL}")
@@ -31,10 +31,13 @@ def server_command(tracking_uri: str, port: int) -> list[str]:
         str(port),
         "--workers",
         "1",
+        # Absolute, or the server would put new artifacts under its current directory.
+        "--artifacts-destination",
+        str(artifacts.resolve()),
     ]
 
 
-def serve(tracking_uri: str, port: int, on_ready: Callable[[str], None]) -> int:
+def serve(tracking_uri: str, port: int, artifacts: Path, on_ready: Callable[[str], None]) -> int:
     """Run the UI until Ctrl-C (or until the server stops); returns its exit code."""
     if not tracking_uri.startswith(("sqlite:", "postgresql", "mysql", "mssql")):
         raise ConfigError(
@@ -47,7 +50,10 @@ def serve(tracking_uri: str, port: int, on_ready: Callable[[str], None]) -> int:
     }
     # The server's own log goes to stderr: stdout carries only the URL line.
     server = subprocess.Popen(
-        server_command(tracking_uri, port), env=env, stdout=sys.stderr, start_new_session=True
+        server_command(tracking_uri, port, artifacts),
+        env=env,
+        stdout=sys.stderr,
+        start_new_session=True,
     )
     try:
         url = f"http://127.0.0.1:{port}"
