@@ -56,19 +56,29 @@ def plot_trajectory(frame: "pd.DataFrame", title: str, path: Path) -> Path:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     figure, axes = plt.subplots(figsize=(8, 4.5))
-    axes.step(frame.index, frame["cumulative_speedup"], where="post", label="cumulative speedup")
+    steps = [0, *frame.index]  # step 0: the original code, 1x
+    trajectory = [1.0, *frame["cumulative_speedup"]]
+    axes.step(steps, trajectory, where="post", label="cumulative speedup")
     colors = {"accepted": "tab:green", "rejected": "tab:red", "invalid": "tab:orange"}
     for verdict, group in frame.groupby("verdict"):
-        scored = group.dropna(subset=["speedup"])
-        axes.scatter(
-            scored.index,
-            scored["speedup"],
-            color=colors.get(str(verdict)),
-            label=f"{verdict} candidate",
-            zorder=3,
-        )
+        timed = group.dropna(subset=["speedup"])
+        untimed = group[group["speedup"].isna()]
+        color = colors.get(str(verdict))
+        if len(timed):
+            axes.scatter(timed.index, timed["speedup"], color=color, label=f"{verdict}", zorder=3)
+        if len(untimed):  # stopped before the benchmark: drawn on the 1x line
+            axes.scatter(
+                untimed.index,
+                [1.0] * len(untimed),
+                color=color,
+                marker="x",
+                label=f"{verdict} before timing",
+                zorder=3,
+            )
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.axhline(1.0, color="grey", linewidth=0.8)
     axes.set(xlabel="candidate (step)", ylabel="speedup (x)", title=title)
     axes.legend()
