@@ -35,6 +35,12 @@ def _parser() -> argparse.ArgumentParser:
     ui = commands.add_parser("ui", help="the MLflow UI on 127.0.0.1 against the store")
     ui.add_argument("--port", type=int, default=5000, help="port (default 5000)")
     ui.add_argument("--tracking-uri", help="store to show (default: as for harness run)")
+    models = commands.add_parser("models", help="the local models: list, or pull one")
+    models.add_argument("action", choices=["list", "pull"])
+    models.add_argument("name", nargs="?", default=None, help="model name (default: the default)")
+    serve = commands.add_parser("serve-model", help="the local model behind an OpenAI API")
+    serve.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    serve.add_argument("--model", default=None, help="model name or .gguf path")
     report = commands.add_parser("report", help="sessions, or one session's candidates")
     report.add_argument("session", nargs="?", help="a session id (default: list the sessions)")
     report.add_argument("--target", help="only the sessions of this target")
@@ -154,6 +160,24 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _models(args: argparse.Namespace) -> int:
+    from harness.providers.commands import models_list, models_pull
+    from harness.providers.models import DEFAULT_MODEL
+
+    if args.action == "list":
+        models_list()
+    else:
+        models_pull(args.name or DEFAULT_MODEL)
+    return 0
+
+
+def _serve_model(args: argparse.Namespace) -> int:
+    from harness.providers.commands import serve_model
+    from harness.providers.models import DEFAULT_MODEL
+
+    return serve_model(args.model or DEFAULT_MODEL, args.port)
+
+
 def _apply(args: argparse.Namespace) -> int:
     from harness.loop.command import apply
 
@@ -169,6 +193,8 @@ _COMMANDS = {
     "apply": _apply,
     "ui": _ui,
     "report": _report,
+    "models": _models,
+    "serve-model": _serve_model,
 }
 
 

@@ -66,3 +66,8 @@ def test_unreadable_review_is_no_objection() -> None:
     review = parse_review("Looks fine to me!", 1)
     assert review.approve and "no review" in review.reasons[0]
     assert parse_review('{"approve": true}', 1).approve
+
+
+def test_a_single_reason_string_stays_one_reason() -> None:
+    review = parse_review('{"approve": false, "reasons": "it mishandles empty lists"}', 1)
+    assert not review.approve and review.reasons == ["it mishandles empty lists"]

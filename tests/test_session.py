@@ -96,7 +96,7 @@ def test_validator_veto_and_inputs(
     breaker = '{"approve": true, "reasons": [], "inputs": [[[12345, 2]]]}'
     target = load_target(str(squares_folder))
 
-    def one_round(candidate: str, review: str, veto: bool = True) -> str:
+    def one_round(candidate: str, review: str, veto: str = "any") -> str:
         settings = SessionSettings(
             optimizer=_script(tmp_path, "o", [candidate]),
             validator=_script(tmp_path, "v", [review]),
@@ -110,8 +110,12 @@ def test_validator_veto_and_inputs(
         return f"{record.status}: {record.reason}"
 
     assert one_round(FAST, reject).startswith("rejected: validator: caches results")
-    assert one_round(FAST, reject, veto=False).startswith("accepted")
-    assert one_round(TRAPDOOR, breaker).startswith("rejected: validator input breaks it")
+    assert one_round(FAST, reject, veto="off").startswith("accepted")
+    unshown = one_round(FAST, reject, veto="evidence")  # the default: a claim needs an input
+    assert unshown.startswith("accepted") and "objected, unshown: caches results" in unshown
+    assert one_round(TRAPDOOR, breaker, veto="evidence").startswith(
+        "rejected: validator input breaks it"
+    )
 
 
 def test_resume_after_kill_loses_no_step_and_counts_none_twice(
@@ -266,7 +270,7 @@ def test_run_json_contract_settings_file_and_apply(squares_folder: Path, tmp_pat
         (["run"], "give a TARGET"),
         (
             ["run", "squares", "--optimizer", "gemini:pro"],
-            "valid providers: anthropic, fake, openai",
+            "valid providers: anthropic, fake, local, openai",
         ),
         (["run", "squares", "--optimizer", "fake:x.json", "--rounds", "0"], "rounds"),
         (["apply", "no-such-session"], "no finished session"),

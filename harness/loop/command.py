@@ -18,6 +18,7 @@ from harness.loop.recording import StoreRecorder
 from harness.loop.records import CandidateRecord
 from harness.loop.session import Session, new_session_id
 from harness.loop.settings import SessionSettings
+from harness.providers.models import DEFAULT_MODEL
 from harness.roles import Store
 from harness.targets.loader import load_target
 
@@ -36,14 +37,17 @@ FLAGS = [
 
 
 def default_model() -> str:
+    """A hosted model when its key is set, else the embedded local model (offline)."""
     if os.environ.get("OPENAI_API_KEY"):
         return "openai:gpt-4o-mini"
     if os.environ.get("ANTHROPIC_API_KEY"):
         return "anthropic:claude-3-5-haiku-latest"
-    raise ConfigError(
-        "no model: pass --optimizer PROVIDER:MODEL (openai:..., anthropic:..., fake:SCRIPT.json) "
-        "or set OPENAI_API_KEY or ANTHROPIC_API_KEY"
+    model = f"local:{DEFAULT_MODEL}"
+    Console(stderr=True).print(
+        f"no --optimizer and no API key: using the local model {model} for both roles",
+        highlight=False,
     )
+    return model
 
 
 def build_settings(flags: dict[str, Any], settings_file: Path | None) -> SessionSettings:
@@ -163,6 +167,10 @@ def print_summary(result: SessionResult, as_json: bool) -> None:
     if result.branch:
         console.print(f"branch: {result.branch}", highlight=False)
     console.print(f"apply the final code: harness apply {result.session}", highlight=False)
+    console.print(
+        f"explore it: harness ui (MLflow UI), harness report {result.session} --plot",
+        highlight=False,
+    )
 
 
 def apply(session: str) -> Path:

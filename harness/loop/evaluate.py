@@ -57,8 +57,13 @@ def _decide(
         return _mark(record, "rejected", verdict.reasons[0])
     if broken:
         return _mark(record, "rejected", f"validator input breaks it: {broken}")
-    if review is not None and not review.approve and veto:
-        return _mark(record, "rejected", f"validator: {'; '.join(review.reasons)}")
+    objection = None if review is None or review.approve else "; ".join(review.reasons)
+    if objection and veto:
+        return _mark(record, "rejected", f"validator: {objection}")
+    if objection:  # a claim none of its inputs could show: kept on record, not a veto
+        return _mark(
+            record, "accepted", f"{verdict.reasons[-1]}; validator objected, unshown: {objection}"
+        )
     return _mark(record, "accepted", verdict.reasons[-1])
 
 

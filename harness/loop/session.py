@@ -175,7 +175,7 @@ class Session:
             self.best,
             self.verifier,
             self.validator,
-            settings.validator_veto,
+            settings.validator_veto == "any",
             record,
         )
         record.seconds = time.monotonic() - started

@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from harness.bench.runner import BenchSettings
 
@@ -26,7 +26,11 @@ class SessionSettings(BaseModel):
     budget_minutes: float | None = Field(None, gt=0, description="Stop after this long.")
     patience: int = Field(2, ge=1, description="Stop after this many rounds without improvement.")
     seed: int | None = Field(None, description="Seed for verdicts (default: fresh).")
-    validator_veto: bool = Field(True, description="A validator rejection vetoes acceptance.")
+    validator_veto: Literal["evidence", "any", "off"] = Field(
+        "evidence",
+        description="Which validator rejections veto acceptance: those with an input that breaks "
+        "the candidate against the reference (evidence), every one (any), or none (off).",
+    )
     use_profile: bool = Field(True, description="Show the optimizer a profile of the current best.")
     use_history: bool = Field(True, description="Show the optimizer earlier attempts.")
     answer_format: Literal["module", "diff"] = Field("module", description="Whole module or diff.")
@@ -34,3 +38,9 @@ class SessionSettings(BaseModel):
         default_factory=dict, description="USD per million input/output tokens, by model."
     )
     bench: BenchSettings = Field(default_factory=BenchSettings)
+
+    @field_validator("validator_veto", mode="before")
+    @classmethod
+    def _veto_from_bool(cls, value: object) -> object:
+        """`true` / `false` from older settings files mean `any` / `off`."""
+        return {True: "any", False: "off"}.get(value, value) if isinstance(value, bool) else value

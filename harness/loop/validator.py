@@ -57,7 +57,10 @@ def parse_review(answer: str, arity: int) -> Review:
     if data is None:
         return Review(True, ["no review (the answer held no JSON object)"])
     approve = data.get("approve", True) is not False
-    reasons = [str(r) for r in data.get("reasons", []) if str(r).strip()][:10]
+    raw_reasons = data.get("reasons", [])
+    if not isinstance(raw_reasons, list):  # small models often give one string
+        raw_reasons = [raw_reasons]
+    reasons = [str(r) for r in raw_reasons if str(r).strip()][:10]
     raw_inputs = data.get("inputs", [])
     inputs = (
         [i for i in raw_inputs if isinstance(i, list) and len(i) == arity][:_MAX_INPUTS]

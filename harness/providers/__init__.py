@@ -13,6 +13,7 @@ _PROVIDERS = {
     "openai": "harness.providers.openai_provider:OpenAIProvider",
     "anthropic": "harness.providers.anthropic_provider:AnthropicProvider",
     "fake": "harness.providers.fake:FakeProvider",
+    "local": "harness.providers.local_provider:LocalProvider",
 }
 
 

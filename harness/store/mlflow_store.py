@@ -7,6 +7,7 @@ both absolute (MLflow otherwise resolves them against the current directory).
 
 import functools
 import json
+import logging
 import os
 import tempfile
 import time
@@ -41,6 +42,7 @@ def _client(tracking_uri: str) -> "MlflowClient":
         import mlflow
     except ImportError:
         raise ConfigError(f"the MLflow store needs mlflow: {INSTALL}") from None
+    logging.getLogger("mlflow").setLevel(logging.WARNING)  # its progress notes are noise here
     if tracking_uri.startswith("sqlite:"):
         _quick_sqlite_commits()
     mlflow.set_tracking_uri(tracking_uri)
