@@ -32,7 +32,9 @@ class Provider(Protocol):
 class Optimizer(Protocol):
     """Proposes a new module for the target, given the current best and what went before."""
 
-    def propose(self, target: Target, current: str, profile: str, history: str) -> "Proposal": ...
+    def propose(
+        self, target: Target, current: str, profile: str, history: str, hint: str = ""
+    ) -> "Proposal": ...
 
 
 class Validator(Protocol):

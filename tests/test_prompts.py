@@ -2,7 +2,10 @@
 
 import pytest
 
-from harness.loop.prompts import render
+from pathlib import Path
+
+from harness.loop.optimizer import HINTS, hint_for
+from harness.loop.prompts import compact_profile, render
 
 OPTIMIZER = {
     "function": "f",
@@ -14,13 +17,14 @@ OPTIMIZER = {
     "code": "def f(xs):\n    return xs",
     "profile": "(none)",
     "history": "(none yet)",
+    "hint": "",
     "answer_instruction": "Answer with code.",
 }
 
 
 def test_optimizer_prompt_renders_with_its_version() -> None:
     prompt = render("optimizer", **OPTIMIZER)
-    assert prompt.version == "optimizer-2"
+    assert prompt.version == "optimizer-3"
     assert "def f(xs):" in prompt.text and "$" not in prompt.text
 
 
@@ -46,3 +50,26 @@ def test_validator_prompt_renders() -> None:
         facts="5.0x faster",
     )
     assert prompt.version == "validator-1" and '"approve"' in prompt.text
+
+
+def test_samples_with_different_hints_share_everything_before_the_hint() -> None:
+    """A local model reuses its evaluated prompt prefix, so what varies per sample comes last."""
+    texts = [render("optimizer", **(OPTIMIZER | {"hint": hint + "\n\n"})).text for hint in HINTS]
+    assert len(set(texts)) == len(HINTS)
+    prefix = render("optimizer", **OPTIMIZER).text.removesuffix("Answer with code.\n")
+    assert all(text.startswith(prefix) for text in texts)
+    assert [hint_for(i) for i in range(2 * len(HINTS))] == list(HINTS) * 2
+
+
+def test_compact_profile_keeps_the_rows_and_drops_the_noise() -> None:
+    folder = Path("/tmp/harness-profile-abc")
+    raw = (
+        "         10 function calls in 0.078 seconds\n\n   Ordered by: internal time\n\n"
+        "   ncalls  tottime  percall  cumtime  percall filename:lineno(function)\n"
+        "        1    0.057    0.057    0.078    0.078 /tmp/harness-profile-abc/lev.py:4(lev)\n"
+        "        1    0.000    0.000    0.000    0.000 {method 'disable' of "
+        "'_lsprof.Profiler' objects}\n\n\n"
+    )
+    lines = compact_profile(raw, folder).splitlines()
+    assert len(lines) == 3 and lines[0].strip().startswith("10 function calls")
+    assert lines[2].endswith(" lev.py:4(lev)") and "/tmp" not in "".join(lines)

@@ -40,7 +40,7 @@ def evaluate(
     verdict = verifier.evaluate(target, proposal.source, seed=record.seed, baseline=best)
     record.verdict, record.speedup = verdict.to_json(), verdict.speedup
     record.speedup_ci = list(verdict.speedup_ci) if verdict.speedup_ci else None
-    if not verdict.correct or validator is None:
+    if not verdict.accepted or validator is None:  # only a winner is worth a review's cost
         return _decide(record, verdict, None, None, veto)
     review = validator.review(target, record.diff, _facts(verdict))
     if review.call is not None:

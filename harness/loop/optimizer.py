@@ -26,6 +26,23 @@ _ANSWER = {
     "@@, space, - and +) in a single ```diff code block and nothing else.",
 }
 
+# Several samples of one prompt from a small model tend to repeat one idea; giving each sample a
+# different general direction spreads them over the kinds of speedup that exist.
+HINTS = (
+    "Try this direction: a better algorithm or data structure that does less work (for example "
+    "a sieve, a heap, bisect on a sorted list, a dict or set lookup, counting instead of sorting).",
+    "Try this direction: vectorize the whole computation with numpy (no Python loop over "
+    "elements), then convert the result back to plain Python types.",
+    "Try this direction: cut interpreter overhead in the hot loop: keep only the data that is "
+    "still needed (for example one or two rows instead of a whole table), bind lookups to local "
+    "names, and use builtins such as min, sum, zip, map and comprehensions.",
+)
+
+
+def hint_for(index: int) -> str:
+    """The direction for the `index`-th sample of a session, cycling through HINTS."""
+    return HINTS[index % len(HINTS)]
+
 
 class LLMOptimizer:
     def __init__(
@@ -34,7 +51,9 @@ class LLMOptimizer:
         self.provider, self.temperature, self.max_tokens = provider, temperature, max_tokens
         self.answer_instruction = _ANSWER[answer_format]
 
-    def propose(self, target: Target, current: str, profile: str, history: str) -> Proposal:
+    def propose(
+        self, target: Target, current: str, profile: str, history: str, hint: str = ""
+    ) -> Proposal:
         prompt = render(
             "optimizer",
             function=target.function,
@@ -46,6 +65,7 @@ class LLMOptimizer:
             code=current.rstrip(),
             profile=profile or "(not available)",
             history=history or "(none yet)",
+            hint=f"{hint}\n\n" if hint else "",
             answer_instruction=self.answer_instruction,
         )
         name = self.provider.name

@@ -19,7 +19,8 @@ from typing import Any
 from harness.errors import HarnessError
 from harness.loop.evaluate import evaluate
 from harness.loop.journal import Journal
-from harness.loop.optimizer import LLMOptimizer, Proposal
+from harness.loop.optimizer import LLMOptimizer, Proposal, hint_for
+from harness.loop.prompts import compact_profile
 from harness.loop.records import CandidateRecord
 from harness.loop.settings import SessionSettings
 from harness.loop.validator import LLMValidator
@@ -144,10 +145,12 @@ class Session:
         wanted = self.settings.candidates - len(self.pending)
         if wanted <= 0:
             return []
+        first = len(self.records)
+        hints = [hint_for(first + i) if self.settings.use_hints else "" for i in range(wanted)]
         with ThreadPoolExecutor(max_workers=wanted) as pool:
             futures = [
-                pool.submit(self.optimizer.propose, self.target, self.best, profile, history)
-                for _ in range(wanted)
+                pool.submit(self.optimizer.propose, self.target, self.best, profile, history, hint)
+                for hint in hints
             ]
             return [future.result() for future in futures]
 
@@ -211,9 +214,9 @@ class Session:
 
     def history(self) -> str:
         lines = []
-        for record in self.records[-12:]:
+        for record in self.records[-8:]:
             speed = f", {record.speedup:.2f}x" if record.speedup else ""
-            lines.append(f"- {record.id} ({record.status}{speed}): {record.reason[:300]}")
+            lines.append(f"- {record.id} ({record.status}{speed}): {record.reason[:200]}")
         return "\n".join(lines)
 
     def profile(self) -> str:
@@ -226,4 +229,6 @@ class Session:
             spec = SandboxSpec(module, self.target.module, self.target.function, Path(tmp))
             with SandboxProcess(spec) as process:
                 result = process.profile(args, self.target.config.limits.call_timeout_seconds * 3)
-        return str(result.output) if result.ok else f"(profile failed: {result.error})"
+        if not result.ok:
+            return f"(profile failed: {result.error})"
+        return compact_profile(str(result.output), module.parent)

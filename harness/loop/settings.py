@@ -33,6 +33,11 @@ class SessionSettings(BaseModel):
     )
     use_profile: bool = Field(True, description="Show the optimizer a profile of the current best.")
     use_history: bool = Field(True, description="Show the optimizer earlier attempts.")
+    use_hints: bool = Field(
+        True,
+        description="Give each sample a different general direction (algorithm, numpy, "
+        "interpreter overhead) so a round's candidates differ.",
+    )
     answer_format: Literal["module", "diff"] = Field("module", description="Whole module or diff.")
     prices: dict[str, tuple[float, float]] = Field(
         default_factory=dict, description="USD per million input/output tokens, by model."
