@@ -1,6 +1,8 @@
 """A collection of wrong, cheating and hostile candidates, each rejected for the right reason;
 correct-and-different candidates accepted; every bundled baseline verifies."""
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,7 @@ REJECTED = {
     "matmul__square_only": ("edge cases", ""),
     "matmul__reads_reference": ("static screen", "imports the reference"),
     "top_k_words__edits_tests": ("static screen", "writes files"),
+    "top_k_words__wrong_on_test_input": ("target's own tests", "failed with exit code 1"),
     "primes_below__deletes_files": ("static screen", "os.remove"),
     "primes_below__patches_timer_at_runtime": ("import in sandbox", "replaced json.dumps"),
     "levenshtein__leaves_thread": ("edge cases", "background thread"),
@@ -65,6 +68,40 @@ def test_wrong_candidates_are_rejected_for_the_right_reason(
     assert not verdict.correct and not verdict.accepted
     assert failed[0].name == stage, verdict.reasons
     assert words in failed[0].detail, failed[0].detail
+
+
+def _descendants() -> set[int]:
+    """Live processes below this one (zombies not counted: they are already dead)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != "Z":
+            parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = set(), {os.getpid()}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def test_work_started_in_the_background_does_not_outlive_a_failed_verdict(
+    squares_folder: Path,
+) -> None:
+    """The target's tests and the first benchmark processes start early; a candidate that fails
+    correctness stops them all, however long they would have run."""
+    config = squares_folder / "target.toml"
+    slow_tests = "test_command = \"python -c 'import time; time.sleep(60)'\"\n"
+    config.write_text(slow_tests + config.read_text())
+    source = (CANDIDATES / "squares__hang.py").read_text()
+    verdict = Verifier(BENCH).evaluate(load_target(str(squares_folder)), source, seed=12)
+    assert not verdict.correct and [c.name for c in verdict.checks][-1] == "edge cases"
+    deadline = time.monotonic() + 10
+    while _descendants() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _descendants()
 
 
 def test_hostile_candidates_leave_the_target_folder_unharmed(squares_folder: Path) -> None:

@@ -86,6 +86,15 @@ def test_only_correct_faster_approved_candidates_are_accepted(
     assert (folder / "patch.diff").read_text().startswith("--- a/squares.py")
     journal = [json.loads(line) for line in (folder / "journal.jsonl").read_text().splitlines()]
     assert sum(entry["type"] == "candidate" for entry in journal) == 6
+    reviews = [
+        call for record in session.records for call in record.calls if call.role == "validator"
+    ]
+    assert len(reviews) == 1  # only the accepted candidate is reviewed
+    prompts = [record.calls[0].prompt for record in session.records]
+    directions = {prompt.split("Try this direction:")[1].split(".")[0] for prompt in prompts}
+    assert len(directions) == 3  # samples cycle through the general directions
+    later = [p for r, p in zip(session.records, prompts, strict=True) if r.round == 2]
+    assert all("wrong result" in p and "(input [" in p and ", expected [" in p for p in later)
 
 
 def test_validator_veto_and_inputs(

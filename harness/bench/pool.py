@@ -7,6 +7,7 @@ start and warm up on the cores the parent uses and move to the measuring core on
 so preparing the next block does not run on the core being measured.
 """
 
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -43,11 +44,20 @@ class ProcessPairs:
         self._warmup_calls, self._core, self._timeout = warmup_calls, core, timeout
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="harness-procs")
         self._pending: dict[int, Future[Prepared]] = {}
+        self._starting: set[SandboxProcess] = set()  # launched, not yet handed out
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def prefetch(self, block: int) -> None:
+        """Start preparing block `block` on the helper thread, if not already under way."""
+        if block not in self._pending:
+            self._pending[block] = self._executor.submit(self._prepare, block)
 
     def get(self, block: int) -> Prepared:
         """Block `block`'s processes, ready on the measuring core; starts preparing the next."""
-        future = self._pending.pop(block, None) or self._executor.submit(self._prepare, block)
-        self._pending[block + 1] = self._executor.submit(self._prepare, block + 1)
+        self.prefetch(block)
+        future = self._pending.pop(block)
+        self.prefetch(block + 1)
         prepared = future.result()
         for process in prepared.processes.values():
             if self._core is not None:
@@ -55,11 +65,17 @@ class ProcessPairs:
         return prepared
 
     def close(self) -> None:
-        """Stop preparing; processes still starting are closed when ready, without waiting."""
+        """Stop preparing: processes still starting (a candidate may hang in its warm-up) are
+        killed at once, so waiting for the helper thread is short, and once it returns nothing
+        of ours still writes into the working directory the caller is about to delete."""
+        with self._lock:
+            self._closed = True
+            for process in self._starting:
+                process.interrupt()
         for future in self._pending.values():
             future.add_done_callback(_close_prepared)
         self._pending.clear()
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._executor.shutdown(wait=True, cancel_futures=True)
 
     def _prepare(self, block: int) -> Prepared:
         prepared = Prepared()
@@ -69,12 +85,24 @@ class ProcessPairs:
                 process.launch()
             except OSError as exc:
                 prepared.problems[label] = f"could not start: {exc}"
+            self._track(process, starting=True)
         arguments = self._warmup_arguments(block) if self._warmup_calls else []
         for label, process in prepared.processes.items():
             problem = prepared.problems.get(label) or self._ready(process, arguments)
             if problem:
                 prepared.problems[label] = problem
+        for process in prepared.processes.values():
+            self._track(process, starting=False)
         return prepared
+
+    def _track(self, process: SandboxProcess, starting: bool) -> None:
+        with self._lock:
+            if not starting:
+                self._starting.discard(process)
+            elif self._closed:
+                process.interrupt()
+            else:
+                self._starting.add(process)
 
     def _ready(self, process: SandboxProcess, arguments: list[Any]) -> str | None:
         try:

@@ -110,15 +110,31 @@ class InterleavedBenchmark:
         # Timing inputs also depend on a secret, so even a known seed does not reveal them.
         self._secret = secrets.token_hex(8)
         self.sides = {c.label: SideRecord(c.label) for c in contenders}
+        self._pairs: ProcessPairs | None = None
+
+    def prepare(self) -> None:
+        """Start making the first block's processes ready now, e.g. while correctness is being
+        checked, so the measurement does not wait for them. `close()` if `run()` never comes."""
+        if self._pairs is None:
+            labels = [contender.label for contender in self.contenders]
+            warmup, timeout = self.settings.warmup_rounds, self._timeout(1)
+            pairs = ProcessPairs(labels, self._spawn, self._warmup, warmup, self.core, timeout)
+            pairs.prefetch(0)
+            self._pairs = pairs
+
+    def close(self) -> None:
+        if self._pairs is not None:
+            self._pairs.close()
+            self._pairs = None
 
     def run(self, decide_pair: tuple[str, str] | None = None) -> BenchOutcome:
         """Measure until the pair's CI is decisive, the block limit, or the time budget."""
         started = time.monotonic()
         with _parent_off_core(self.core), _quick_handoffs(), contextlib.ExitStack() as stack:
-            labels = [contender.label for contender in self.contenders]
-            warmup, timeout = self.settings.warmup_rounds, self._timeout(1)
-            pairs = ProcessPairs(labels, self._spawn, self._warmup, warmup, self.core, timeout)
-            stack.callback(pairs.close)
+            self.prepare()
+            assert self._pairs is not None
+            pairs = self._pairs
+            stack.callback(self.close)
             self._checks = OutputChecks(self.check_output)
             stack.callback(self._checks.close)
             first = pairs.get(0)

@@ -216,7 +216,8 @@ class Session:
         lines = []
         for record in self.records[-8:]:
             speed = f", {record.speedup:.2f}x" if record.speedup else ""
-            lines.append(f"- {record.id} ({record.status}{speed}): {record.reason[:200]}")
+            example = failing_example(record)
+            lines.append(f"- {record.id} ({record.status}{speed}): {record.reason[:200]}{example}")
         return "\n".join(lines)
 
     def profile(self) -> str:
@@ -232,3 +233,15 @@ class Session:
         if not result.ok:
             return f"(profile failed: {result.error})"
         return compact_profile(str(result.output), module.parent)
+
+
+def failing_example(record: CandidateRecord, limit: int = 160) -> str:
+    """The input a rejected candidate got wrong, what was expected and what it gave: a small
+    model fixes a failure it can see far more often than one it is only told about."""
+    for check in (record.verdict or {}).get("checks", []):
+        example = check.get("counterexample")
+        if not check.get("passed") and example:
+            parts = [f"input {example['args']}", f"expected {example['expected']}"]
+            parts.append(f"got {example['actual']}")
+            return " (" + ", ".join(part[:limit] for part in parts) + ")"
+    return ""

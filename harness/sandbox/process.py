@@ -263,12 +263,18 @@ class SandboxProcess:
     def alive(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
 
+    def interrupt(self) -> None:
+        """Kill the child's whole process group, from any thread: a thread waiting for the child
+        sees it end, and the one that owns it still calls `kill()` to reap it."""
+        if self._proc is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):  # already gone
+                os.killpg(self._proc.pid, signal.SIGKILL)
+
     def kill(self) -> None:
         """Kill the child's whole process group, so nothing it started survives."""
         if self._proc is None:
             return
-        with contextlib.suppress(ProcessLookupError, PermissionError):  # already gone
-            os.killpg(self._proc.pid, signal.SIGKILL)
+        self.interrupt()
         self._proc.wait()
         for pipe in (self._proc.stdin, self._proc.stdout):
             if pipe is not None:

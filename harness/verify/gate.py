@@ -4,11 +4,11 @@ import secrets
 import tempfile
 from pathlib import Path
 
-from harness.bench.runner import BenchOutcome, BenchSettings
+from harness.bench.runner import BenchOutcome, BenchSettings, InterleavedBenchmark
 from harness.targets.inputs import InputSource
 from harness.targets.loader import Target
 from harness.verify.differential import Differential
-from harness.verify.speed import run_benchmark, speed_check
+from harness.verify.speed import prepare_benchmark, run_benchmark, speed_check
 from harness.verify.stages import STAGES, GateContext
 from harness.verify.verdict import Verdict
 
@@ -48,12 +48,25 @@ class Verifier:
                 differential,
                 workdir,
             )
+            settings = self._bench_settings(target)
+            bench = None
+            if settings is not None:
+                bench = prepare_benchmark(context, settings, baseline or target.baseline_source())
             try:
-                if self._correct(context, verdict) and self.bench is not None:
-                    self._benchmark(context, verdict, baseline or target.baseline_source())
+                if self._correct(context, verdict) and bench is not None and settings is not None:
+                    self._benchmark(context, verdict, bench, settings)
             finally:
+                if bench is not None:
+                    bench.close()
+                context.stop_background()
                 differential.close()
         return verdict
+
+    def _bench_settings(self, target: Target) -> BenchSettings | None:
+        if self.bench is None:
+            return None
+        min_gain = self.min_gain if self.min_gain is not None else target.config.min_gain
+        return self.bench.model_copy(update={"min_gain": min_gain})
 
     def _correct(self, context: GateContext, verdict: Verdict) -> bool:
         for stage in STAGES:
@@ -64,11 +77,14 @@ class Verifier:
                     return False
         return True
 
-    def _benchmark(self, context: GateContext, verdict: Verdict, baseline: str) -> None:
-        assert self.bench is not None
-        min_gain = self.min_gain if self.min_gain is not None else context.target.config.min_gain
-        settings = self.bench.model_copy(update={"min_gain": min_gain})
-        report = run_benchmark(context, settings, baseline)
+    def _benchmark(
+        self,
+        context: GateContext,
+        verdict: Verdict,
+        bench: InterleavedBenchmark,
+        settings: BenchSettings,
+    ) -> None:
+        report = run_benchmark(context, bench, settings)
         self.last_outcome = report.outcome
         verdict.checks.append(speed_check(report, settings))
         verdict.speedup, verdict.speedup_ci = report.speedup, report.ci

@@ -34,9 +34,11 @@ class SpeedReport:
     outcome: BenchOutcome
 
 
-def run_benchmark(
+def prepare_benchmark(
     context: "GateContext", settings: BenchSettings, baseline_source: str
-) -> SpeedReport:
+) -> InterleavedBenchmark:
+    """The benchmark of this candidate against `baseline_source`, its first processes already
+    starting (at low priority) so that they are ready when the correctness stages are done."""
     target = context.target
     baseline_dir = context.workdir / "baseline"
     baseline_dir.mkdir(exist_ok=True)
@@ -55,6 +57,13 @@ def run_benchmark(
         context.inputs.arguments,
         context.differential.output_problem,
     )
+    bench.prepare()
+    return bench
+
+
+def run_benchmark(
+    context: "GateContext", bench: InterleavedBenchmark, settings: BenchSettings
+) -> SpeedReport:
     # Sampled outputs are checked against the reference while the next block is measured.
     context.differential.reference.pin(spare_cores(bench.core))
     outcome = bench.run(decide_pair=("baseline", "candidate"))

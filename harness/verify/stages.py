@@ -14,7 +14,7 @@ from harness.targets.inputs import Case, InputSource
 from harness.targets.loader import Target
 from harness.verify.differential import Differential, Mismatch, shown
 from harness.verify.screen import screen
-from harness.verify.target_tests import run_test_command
+from harness.verify.target_tests import TestRun
 from harness.verify.verdict import Check, Counterexample
 
 
@@ -27,6 +27,11 @@ class GateContext:
     inputs: InputSource
     differential: Differential
     workdir: Path
+    tests: TestRun | None = None  # the target's own tests, once started
+
+    def stop_background(self) -> None:
+        if self.tests is not None:
+            self.tests.stop()
 
 
 Stage = Callable[[GateContext], Check | None]
@@ -122,17 +127,25 @@ def property_based(ctx: GateContext) -> Check | None:
     return _failed(name, f"minimal failing input (shrunk): {mismatch.reason}", mismatch)
 
 
-def target_tests(ctx: GateContext) -> Check | None:
+def start_target_tests(ctx: GateContext) -> None:
+    """Start the target's own tests once the candidate imports; they run beside the
+    differential stages and `target_tests` collects them."""
     command = ctx.target.config.test_command
-    if not command:
+    if command:
+        ctx.tests = TestRun(ctx.target, ctx.candidate_file, command, ctx.workdir)
+
+
+def target_tests(ctx: GateContext) -> Check | None:
+    if ctx.tests is None:
         return None
-    passed, detail = run_test_command(ctx.target, ctx.candidate_file, command, ctx.workdir)
+    passed, detail = ctx.tests.result()
     return Check("target's own tests", passed, detail)
 
 
 STAGES: list[Stage] = [
     static_screen,
     import_candidate,
+    start_target_tests,
     edge_cases,
     small_inputs,
     property_based,

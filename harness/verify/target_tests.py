@@ -7,6 +7,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from harness.sandbox.limits import Limits, child_env, isolation_prefix, set_limits
@@ -23,40 +24,57 @@ sys.addaudithook(_guard._guard({workdir!r}, {read_roots!r}, ["harness", "referen
 """
 
 
-def run_test_command(
-    target: Target, candidate_file: Path, command: str, workdir: Path
-) -> tuple[bool, str]:
-    copy = workdir / "target-tests"
-    shutil.copytree(target.folder, copy, ignore=shutil.ignore_patterns("__pycache__", ".*"))
-    shutil.copyfile(candidate_file, copy / target.entry_file.relative_to(target.folder))
-    env = child_env(copy) | {"PYTHONPATH": str(_guard_dir(workdir, copy))}
-    argv = shlex.split(command)
-    if argv and argv[0] in {"python", "python3"}:
-        argv[0] = sys.executable
-    limits = target.config.limits
-    process = subprocess.Popen(
-        [*isolation_prefix(), *argv],
-        cwd=copy,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-        preexec_fn=lambda: set_limits(
-            Limits(cpu_seconds=int(limits.test_timeout_seconds), memory_mb=limits.memory_mb)
-        ),
-    )
-    try:
-        output, _ = process.communicate(timeout=limits.test_timeout_seconds)
-    except subprocess.TimeoutExpired:
-        return False, f"`{command}` did not finish within {limits.test_timeout_seconds:g} s"
-    finally:
-        _kill_group(process.pid)
-    lines = output.decode(errors="replace").strip().splitlines()
-    last = lines[-1] if lines else "(no output)"
-    if process.returncode == 0:
-        return True, f"`{command}` passed: {last}"
-    return False, f"`{command}` failed with exit code {process.returncode}: {last}"
+class TestRun:
+    """A target's own test command against a candidate, running in the background from
+    construction (it takes a core of its own while the differential stages use the other)."""
+
+    def __init__(self, target: Target, candidate_file: Path, command: str, workdir: Path) -> None:
+        copy = workdir / "target-tests"
+        shutil.copytree(target.folder, copy, ignore=shutil.ignore_patterns("__pycache__", ".*"))
+        shutil.copyfile(candidate_file, copy / target.entry_file.relative_to(target.folder))
+        env = child_env(copy) | {"PYTHONPATH": str(_guard_dir(workdir, copy))}
+        argv = shlex.split(command)
+        if argv and argv[0] in {"python", "python3"}:
+            argv[0] = sys.executable
+        limits = target.config.limits
+        self.command, self.timeout = command, limits.test_timeout_seconds
+        # A file, not a pipe: nobody reads while the tests run, and a full pipe would stall them.
+        self._output = (workdir / "target-tests.log").open("w+b")
+        self._process = subprocess.Popen(
+            [*isolation_prefix(), *argv],
+            cwd=copy,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=lambda: set_limits(
+                Limits(cpu_seconds=int(limits.test_timeout_seconds), memory_mb=limits.memory_mb)
+            ),
+        )
+        self._deadline = time.monotonic() + self.timeout
+
+    def result(self) -> tuple[bool, str]:
+        """Wait for the tests (until their time limit) and say whether they passed."""
+        try:
+            self._process.wait(timeout=max(0.0, self._deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            self.stop()
+            return False, f"`{self.command}` did not finish within {self.timeout:g} s"
+        self._output.seek(0)
+        lines = self._output.read().decode(errors="replace").strip().splitlines()
+        self.stop()
+        last = lines[-1] if lines else "(no output)"
+        if self._process.returncode == 0:
+            return True, f"`{self.command}` passed: {last}"
+        return False, f"`{self.command}` failed with exit code {self._process.returncode}: {last}"
+
+    def stop(self) -> None:
+        """Kill whatever the command started (its children too); safe to call more than once."""
+        _kill_group(self._process.pid)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self._process.wait(timeout=5)
+        self._output.close()
 
 
 def _guard_dir(workdir: Path, copy: Path) -> Path:
