@@ -47,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=["table", "csv", "json", "md"], default="table")
     report.add_argument("--plot", action="store_true", help="also draw the speedup trajectory")
     _add_store_flags(report)
+    init = commands.add_parser("init", help="find a repository's hot functions: harness.toml")
+    init.add_argument("repo", nargs="?", type=Path, default=Path("."), help="git repository")
+    init.add_argument("--workload", help="command exercising the code (default: benchmarks/tests)")
+    init.add_argument("--top", type=int, default=3, help="targets to write at most (default 3)")
+    init.add_argument("--timeout", type=float, default=600.0, help="workload seconds at most")
+    init.add_argument("--force", action="store_true", help="replace an existing harness.toml")
     apply = commands.add_parser("apply", help="write a session's final code into the target")
     apply.add_argument("session", help="session id (a folder under results/) or its path")
     return parser
@@ -178,6 +184,17 @@ def _serve_model(args: argparse.Namespace) -> int:
     return serve_model(args.model or DEFAULT_MODEL, args.port)
 
 
+def _init(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from harness.discover.command import init_repo
+
+    if args.top < 1:
+        raise HarnessError("--top must be at least 1")
+    init_repo(args.repo, args.workload, args.top, args.timeout, args.force, Console())
+    return 0
+
+
 def _apply(args: argparse.Namespace) -> int:
     from harness.loop.command import apply
 
@@ -191,6 +208,7 @@ _COMMANDS = {
     "bench": _bench,
     "run": _run,
     "apply": _apply,
+    "init": _init,
     "ui": _ui,
     "report": _report,
     "models": _models,

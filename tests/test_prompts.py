@@ -1,8 +1,8 @@
 """Prompt templates render completely and carry their version."""
 
-import pytest
-
 from pathlib import Path
+
+import pytest
 
 from harness.loop.optimizer import HINTS, hint_for
 from harness.loop.prompts import compact_profile, render

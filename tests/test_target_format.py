@@ -8,6 +8,7 @@ import pytest
 from harness.errors import ConfigError
 from harness.targets.config import EquivalenceConfig
 from harness.targets.equivalence import compare
+from harness.targets.infer import infer_type
 from harness.targets.loader import load_target
 from harness.targets.types import parse_type, type_errors
 
@@ -115,3 +116,25 @@ def test_unordered_rule_ignores_order() -> None:
     rule = EquivalenceConfig(rule="unordered")
     assert compare([3, 1, 2], [1, 2, 3], rule) is None
     assert compare([3, 1, 2], [1, 2, 2], rule) is not None
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([1, 2], "int"),
+        ([1, None], "int | None"),
+        ([[1], [], [2.0]], "list[int | float]"),
+        ([[], []], "list[object]"),
+        ([(1, "a"), (2, "b")], "tuple[int, str]"),
+        ([(1,), (1, 2)], "tuple[int, ...]"),
+        ([{"a": 1}, {}], "dict[str, int]"),
+        (["x", [1]], "str | list[int]"),
+        ([True, 1], "bool | int"),
+    ],
+)
+def test_inferred_output_types_fit_every_value_and_nothing_looser(
+    values: list[object], expected: str
+) -> None:
+    inferred = infer_type(values)
+    assert str(inferred) == expected
+    assert all(type_errors(value, parse_type(expected)) is None for value in values)

@@ -34,13 +34,15 @@ def parse_type(text: str) -> TypeSpec:
     except (SyntaxError, ValueError) as exc:
         raise ConfigError(
             f"unsupported output type {text!r} ({exc}); use int, float, str, bool, None, "
-            "list[T], tuple[T, ...], tuple[A, B], dict[K, V] and A | B"
+            "list[T], tuple[T, ...], tuple[A, B], dict[K, V], A | B and object (any plain data)"
         ) from None
 
 
 def _from_node(node: ast.expr) -> TypeSpec:
     if isinstance(node, ast.Name) and node.id in _SCALARS:
         return TypeSpec(node.id)
+    if isinstance(node, ast.Name) and node.id == "object":  # any plain data
+        return TypeSpec("object")
     if isinstance(node, ast.Constant) and node.value is None:
         return TypeSpec("None")
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
@@ -69,6 +71,8 @@ def type_errors(value: Any, spec: TypeSpec, path: str = "output") -> str | None:
         if any(type_errors(value, option) is None for option in spec.args):
             return None
         return f"{path}: expected {spec}, got {_name(value)}"
+    if spec.kind == "object":
+        return None
     if spec.kind == "None":
         return None if value is None else f"{path}: expected None, got {_name(value)}"
     if spec.kind in _SCALARS:

@@ -1,0 +1,112 @@
+"""`harness init`: profile a repository's workload, rank its hot functions, record real calls to
+the top ones and write `harness.toml` (plus the recorded inputs under `.harness/`)."""
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from harness.discover.config import CONFIG_FILE, RepoConfig, RepoTarget, render
+from harness.discover.describe import repo_target
+from harness.discover.probe import repo_copy, run_probe, tracked_files
+from harness.discover.rank import Hotspot, rank
+from harness.discover.record import Recording, record_calls, write_inputs
+from harness.discover.workload import choose_workload, test_files
+from harness.errors import HarnessError
+
+SHOWN = 10
+_TESTS = "python -m pytest -q -p no:cacheprovider"
+
+
+def init_repo(
+    repo: Path, workload: str | None, top: int, timeout: float, force: bool, console: Console
+) -> Path:
+    repo = _checked(repo, force)
+    chosen_workload = choose_workload(repo, workload)
+    console.print(f"profiling {chosen_workload.why}: [bold]{chosen_workload.command}[/]")
+    with repo_copy(repo) as copy:
+        profile = run_probe(copy, chosen_workload, {"HARNESS_PROBE_PROFILE": ""}, timeout)
+        spots = rank(profile.reports, copy)
+        console.print(hotspot_table(spots[:SHOWN]))
+        chosen = _choose(spots, top)
+        console.print(f"recording calls to {', '.join(spot.entry for spot in chosen)}")
+        recordings = record_calls(copy, chosen_workload, chosen, timeout)
+    targets = _targets(repo, recordings, console)
+    path = repo / CONFIG_FILE
+    path.write_text(render(RepoConfig(workload=chosen_workload.command, target=targets)))
+    console.print(
+        f"wrote {path} with {len(targets)} target(s): {', '.join(t.name for t in targets)}"
+    )
+    return path
+
+
+def _checked(repo: Path, force: bool) -> Path:
+    if not repo.is_dir():
+        raise HarnessError(f"{repo} is not a folder; give the path of a git repository")
+    repo = repo.resolve()
+    tracked_files(repo)  # refuses what is not a git repository
+    if (repo / CONFIG_FILE).exists() and not force:
+        raise HarnessError(f"{repo / CONFIG_FILE} exists; pass --force to replace it")
+    return repo
+
+
+def _choose(spots: list[Hotspot], top: int) -> list[Hotspot]:
+    if not spots:
+        raise HarnessError(
+            "the workload ran none of the repository's own functions (tests, vendored and "
+            "third-party code are left out); give one that does with --workload"
+        )
+    eligible = [spot for spot in spots if spot.problem is None][:top]
+    if not eligible:
+        reasons = "; ".join(f"{s.name}: {s.problem}" for s in spots[:3])
+        raise HarnessError(
+            f"none of the hot functions is a module-level function harness can import "
+            f"({reasons}); give a workload that exercises one with --workload"
+        )
+    return eligible
+
+
+def _targets(repo: Path, recordings: list[Recording], console: Console) -> list[RepoTarget]:
+    tests = _TESTS if test_files(repo) else None
+    targets: list[RepoTarget] = []
+    for recording in recordings:
+        entry = recording.hotspot.entry
+        console.print(f"{entry}: {recording.summary()}")
+        if not recording.calls:
+            continue
+        name = _unique(recording.hotspot.name, {t.name for t in targets})
+        write_inputs(recording, repo / f".harness/inputs/{name}.jsonl")
+        targets.append(repo_target(repo, recording, name, tests))
+    if not targets:
+        raise HarnessError(
+            "no call to the hot functions could be recorded as plain data (see above); give a "
+            "workload that calls them with lists, dicts, strings and numbers with --workload"
+        )
+    (repo / ".harness" / ".gitignore").write_text("*\n")
+    return targets
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    candidate, number = name, 2
+    while candidate in taken:
+        candidate, number = f"{name}-{number}", number + 1
+    return candidate
+
+
+def hotspot_table(spots: list[Hotspot]) -> Table:
+    table = Table(
+        title="Where the workload spent its time (the repository's own code)",
+        caption="Targets are module-level functions whose calls can be recorded as plain data.",
+    )
+    for column in ("function", "file:line", "calls", "own s", "total s", "target?"):
+        table.add_column(column, justify="right" if column.endswith((" s", "calls")) else "left")
+    for spot in spots:
+        table.add_row(
+            spot.entry if spot.module else spot.name,
+            f"{spot.file}:{spot.line}",
+            str(spot.calls),
+            f"{spot.own:.3f}",
+            f"{spot.total:.3f}",
+            "yes" if spot.problem is None else f"no: {spot.problem}",
+        )
+    return table

@@ -1,0 +1,115 @@
+"""Run a repository's workload in a throwaway copy, with `hook` in every Python process.
+
+The repository itself is never touched: the command runs in a copy of the working tree (what
+git tracks plus untracked files it does not ignore), with harness's Python first on PATH.
+"""
+
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness.errors import HarnessError
+
+_SITECUSTOMIZE = "from harness.discover import hook\nhook.install()\n"
+
+
+@dataclass(frozen=True)
+class Workload:
+    command: str
+    why: str  # how it was chosen, for the user
+
+
+@dataclass
+class ProbeRun:
+    copy: Path  # the copy the command ran in; paths in the reports are inside it
+    reports: list[Any]
+
+
+def tracked_files(repo: Path) -> list[str]:
+    done = subprocess.run(
+        ["git", "-C", str(repo), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise HarnessError(f"{repo} is not a git repository; run `git init` there first")
+    return [name for name in done.stdout.decode().split("\0") if name]
+
+
+@contextmanager
+def repo_copy(repo: Path) -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="harness-init-") as tmp:
+        copy = Path(tmp) / repo.name
+        for name in tracked_files(repo):
+            source = repo / name
+            if source.is_file():
+                (copy / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, copy / name)
+        yield copy
+
+
+def import_roots(root: Path) -> list[Path]:
+    """Where the repository's top-level packages live: `src/` when it has one, and the root."""
+    return [root / "src", root] if (root / "src").is_dir() else [root]
+
+
+def run_probe(copy: Path, workload: Workload, mode: dict[str, str], timeout: float) -> ProbeRun:
+    """Run the workload once in `copy`; `mode` holds the hook's HARNESS_PROBE_* variables
+    (its folder value is filled in here)."""
+    reports_dir = copy.parent / "probe-reports"
+    shutil.rmtree(reports_dir, ignore_errors=True)
+    reports_dir.mkdir()
+    hook_dir = copy.parent / "probe-hook"
+    hook_dir.mkdir(exist_ok=True)
+    (hook_dir / "sitecustomize.py").write_text(_SITECUSTOMIZE)
+    env = _environment(copy, hook_dir) | {k: v or str(reports_dir) for k, v in mode.items()}
+    _run(copy, workload, env, timeout)
+    reports = [json.loads(path.read_text()) for path in sorted(reports_dir.glob("*.json"))]
+    return ProbeRun(copy, reports)
+
+
+def _environment(copy: Path, hook_dir: Path) -> dict[str, str]:
+    bin_dir = str(Path(sys.executable).parent)
+    paths = [str(hook_dir), *map(str, import_roots(copy))]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HARNESS_PROBE_")}
+    return env | {
+        "PATH": f"{bin_dir}:{env.get('PATH', '/usr/bin:/bin')}",
+        "PYTHONPATH": os.pathsep.join(paths),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+
+
+def _run(copy: Path, workload: Workload, env: dict[str, str], timeout: float) -> None:
+    argv = shlex.split(workload.command)
+    if argv and argv[0] in {"python", "python3"}:
+        argv[0] = sys.executable
+    try:
+        done = subprocess.run(
+            argv, cwd=copy, env=env, capture_output=True, timeout=timeout, check=False
+        )
+    except FileNotFoundError:
+        raise HarnessError(
+            f"workload `{workload.command}`: {argv[0]} not found; give a command that runs "
+            "from the repository root with --workload"
+        ) from None
+    except subprocess.TimeoutExpired:
+        raise HarnessError(
+            f"workload `{workload.command}` ran longer than {timeout:g} s; give a shorter one "
+            "with --workload or a longer --timeout"
+        ) from None
+    if done.returncode != 0:
+        lines = (done.stdout + done.stderr).decode(errors="replace").strip().splitlines()
+        last = lines[-1] if lines else "(no output)"
+        raise HarnessError(
+            f"workload `{workload.command}` failed with exit code {done.returncode}: {last[:200]}; "
+            "fix it or give another with --workload"
+        )

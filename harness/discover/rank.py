@@ -1,0 +1,152 @@
+"""Rank the repository's own functions by where a profiled workload spent its time.
+
+Tests, vendored code, benchmarks and third-party packages are left out; every function that is
+kept but cannot become a target says why.
+"""
+
+import ast
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness.discover.probe import import_roots
+
+_NOT_OURS = {
+    "tests",
+    "test",
+    "testing",
+    "benchmarks",
+    "vendor",
+    "_vendor",
+    "vendored",
+    "third_party",
+    "site-packages",
+    ".venv",
+    "venv",
+    "build",
+    "dist",
+    "docs",
+}
+
+
+@dataclass(frozen=True)
+class Hotspot:
+    file: str  # relative to the repository root
+    line: int
+    name: str  # the qualified name inside its module
+    module: str | None  # the dotted module, if the file is importable as one
+    calls: int
+    own: float  # seconds inside the function itself
+    total: float  # seconds including what it called
+    problem: str | None  # why it cannot be a target, or None
+
+    @property
+    def entry(self) -> str:
+        return f"{self.module}:{self.name}"
+
+
+@dataclass(frozen=True)
+class _Definition:
+    qualname: str
+    top_level: bool
+    kind: str  # "function", "generator" or "async function"
+
+
+def rank(reports: Iterable[list[dict[str, Any]]], copy: Path) -> list[Hotspot]:
+    """Every profiled function of the repository, the most own time first."""
+    merged: dict[tuple[str, int, str], list[float]] = {}
+    for rows in reports:
+        for row in rows:
+            key = (row["file"], int(row["line"]), row["name"])
+            sums = merged.setdefault(key, [0, 0.0, 0.0])
+            for index, field in enumerate(("calls", "own", "total")):
+                sums[index] += row[field]
+    spots = [_hotspot(key, sums, copy) for key, sums in merged.items()]
+    found = [spot for spot in spots if spot is not None]
+    return sorted(found, key=lambda spot: spot.own, reverse=True)
+
+
+def _hotspot(key: tuple[str, int, str], sums: list[float], copy: Path) -> Hotspot | None:
+    file, line, name = key
+    relative = _ours(Path(file), copy)
+    if relative is None or name.startswith("<"):
+        return None
+    definition = _definitions(str(copy / relative)).get(line)
+    if definition is None:
+        return None
+    module = _module_name(copy, copy / relative)
+    problem = _problem(definition, module)
+    calls, own, total = int(sums[0]), sums[1], sums[2]
+    return Hotspot(str(relative), line, definition.qualname, module, calls, own, total, problem)
+
+
+def _ours(path: Path, copy: Path) -> Path | None:
+    """The path inside the repository, if the file is the repository's own non-test code."""
+    try:
+        relative = path.resolve().relative_to(copy.resolve())
+    except ValueError:
+        return None
+    name = relative.name
+    if _NOT_OURS & set(relative.parts[:-1]) or name == "conftest.py":
+        return None
+    if name.startswith("test_") or name.endswith("_test.py") or name == "setup.py":
+        return None
+    return relative
+
+
+def _problem(definition: _Definition, module: str | None) -> str | None:
+    """Why this function cannot be a target (only module-level functions can), or None."""
+    if not definition.top_level:
+        return "method or nested"
+    if definition.kind != "function":
+        return definition.kind
+    if module is None:
+        return "not importable"
+    return None
+
+
+def _module_name(copy: Path, file: Path) -> str | None:
+    for root in import_roots(copy):
+        try:
+            parts = list(file.relative_to(root).with_suffix("").parts)
+        except ValueError:
+            continue
+        if parts[-1] == "__init__":
+            parts.pop()
+        if parts and all(part.isidentifier() for part in parts):
+            return ".".join(parts)
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def _definitions(path: str) -> dict[int, _Definition]:
+    """Function definitions by every line cProfile may name them by (def and decorator)."""
+    try:
+        tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return {}
+    found: dict[int, _Definition] = {}
+    _walk(tree, "", True, found)
+    return found
+
+
+def _walk(node: ast.AST, prefix: str, top: bool, found: dict[int, _Definition]) -> None:
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+            definition = _Definition(prefix + child.name, top, _kind(child))
+            for line in [child.lineno, *(d.lineno for d in child.decorator_list)]:
+                found[line] = definition
+            _walk(child, f"{prefix}{child.name}.<locals>.", False, found)
+        elif isinstance(child, ast.ClassDef):
+            _walk(child, f"{prefix}{child.name}.", False, found)
+        else:
+            _walk(child, prefix, top, found)
+
+
+def _kind(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    if isinstance(node, ast.AsyncFunctionDef):
+        return "async function"
+    own = [n for n in ast.walk(node) if isinstance(n, ast.Yield | ast.YieldFrom)]
+    return "generator" if own else "function"

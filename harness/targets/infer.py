@@ -1,0 +1,81 @@
+"""The narrowest output type (in `types` syntax) that fits every value seen, for targets whose
+outputs were recorded rather than declared."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from harness.targets.types import TypeSpec
+
+ANY = TypeSpec("object")  # also "nothing seen yet": an empty list's items
+_SAMPLE = 1000  # items of a long container looked at
+
+
+def infer_type(values: Iterable[Any]) -> TypeSpec:
+    spec = ANY
+    for value in values:
+        spec = merge(spec, spec_of(value))
+    return spec
+
+
+def spec_of(value: Any) -> TypeSpec:
+    kind = type(value)
+    if value is None:
+        return TypeSpec("None")
+    if kind in (bool, int, float, str):
+        return TypeSpec(kind.__name__)
+    if kind is list:
+        return TypeSpec("list", (infer_type(value[:_SAMPLE]),))
+    if kind is tuple:
+        if not value:
+            return TypeSpec("tuple", (ANY,), variadic=True)
+        return TypeSpec("tuple", tuple(map(spec_of, value)))
+    if kind is dict:
+        keys, items = list(value)[:_SAMPLE], list(value.values())[:_SAMPLE]
+        return TypeSpec("dict", (infer_type(keys), infer_type(items)))
+    return ANY
+
+
+def merge(a: TypeSpec, b: TypeSpec) -> TypeSpec:
+    if a in (ANY, b):
+        return b
+    if b == ANY:
+        return a
+    if a.kind == b.kind and a.kind in ("list", "dict"):
+        return TypeSpec(a.kind, tuple(map(merge, a.args, b.args)))
+    if a.kind == b.kind == "tuple":
+        return _merge_tuples(a, b)
+    options = list(a.args) if a.kind == "union" else [a]
+    if any(option == b for option in options):
+        return a
+    same = [i for i, option in enumerate(options) if option.kind == b.kind != "union"]
+    if same:  # list[int] and list[str] become list[int | str], not a union of lists
+        options[same[0]] = merge(options[same[0]], b)
+    else:
+        options.append(b)
+    return _union(options)
+
+
+def _merge_tuples(a: TypeSpec, b: TypeSpec) -> TypeSpec:
+    if not a.variadic and not b.variadic and len(a.args) == len(b.args):
+        return TypeSpec("tuple", tuple(map(merge, a.args, b.args)))
+    item = ANY
+    for spec in (*a.args, *b.args):
+        item = merge(item, spec)
+    return TypeSpec("tuple", (item,), variadic=True)
+
+
+def _union(options: list[TypeSpec]) -> TypeSpec:
+    spec = options[0]
+    for option in options[1:]:
+        spec = TypeSpec("union", (spec, option))
+    return _flat(spec)
+
+
+def _flat(spec: TypeSpec) -> TypeSpec:
+    """Unions as a flat tuple of options, so `a | b | c` prints and compares simply."""
+    if spec.kind != "union":
+        return spec
+    options: list[TypeSpec] = []
+    for option in spec.args:
+        options.extend(_flat(option).args if option.kind == "union" else [option])
+    return TypeSpec("union", tuple(options))
