@@ -3,7 +3,6 @@
 import random
 
 import numpy as np
-
 from hypothesis import strategies as st
 
 SEPARATORS = [" ", " ", " ", ", ", ". ", "\n", "-", "!? ", " 42 ", "\t", "_", " \u00e9 "]
