@@ -69,11 +69,11 @@ def test_faster_candidate_is_accepted_with_its_interval(squares: Target) -> None
 
 def test_min_gain_from_the_run_overrides_the_target(squares: Target) -> None:
     source = (squares.folder / "examples" / "fast.py").read_text()
-    verdict = Verifier(BenchSettings(budget_seconds=4), min_gain=1000.0).evaluate(
+    verdict = Verifier(BenchSettings(budget_seconds=4), min_gain=100_000.0).evaluate(
         squares, source, seed=23
     )
     assert verdict.correct and not verdict.accepted
-    assert "1001" in verdict.checks[-1].detail
+    assert "100001" in verdict.checks[-1].detail
 
 
 def _outcome(
@@ -124,9 +124,7 @@ def test_every_round_gets_fresh_inputs_shared_by_both_sides(
         seen.append(tuple(args[0]))
         return args
 
-    contenders = [
-        Contender(label, squares.entry_file, "squares", "squares") for label in ("a", "b")
-    ]
+    contenders = [Contender(label, squares.baseline_source()) for label in ("a", "b")]
     settings = BenchSettings(min_blocks=2, max_blocks=3, budget_seconds=30)
     outcome = InterleavedBenchmark(
         squares, contenders, tmp_path, settings, 5, make_arguments, lambda args, output: None

@@ -28,23 +28,10 @@ def bench(
     """Time baseline, candidate and reference; the JSON goes to `folder` (default results/bench)."""
     with tempfile.TemporaryDirectory(prefix="harness-bench-") as tmp:
         workdir = Path(tmp)
-        contenders = [Contender("baseline", target.entry_file, target.module, target.function)]
+        contenders = [Contender("baseline", target.baseline_source())]
         if candidate is not None:
-            candidate_file = workdir / "candidate-src" / target.entry_file.name
-            candidate_file.parent.mkdir()
-            candidate_file.write_text(candidate, encoding="utf-8")
-            contenders.append(
-                Contender("candidate", candidate_file, target.module, target.function)
-            )
-        contenders.append(
-            Contender(
-                "reference",
-                target.reference_file,
-                f"_reference_{target.name}",
-                target.reference_function,
-                sandboxed=False,
-            )
-        )
+            contenders.append(Contender("candidate", candidate))
+        contenders.append(Contender("reference", None))
         differential = Differential(target, target.entry_file, workdir)
         try:
             runner = InterleavedBenchmark(
@@ -53,8 +40,8 @@ def bench(
                 workdir,
                 settings,
                 seed,
-                InputSource(target).arguments,
-                differential.output_problem,
+                InputSource(target).timing_arguments,
+                differential.round_problem,
             )
             outcome = runner.run(("baseline", "candidate") if candidate is not None else None)
         finally:

@@ -14,7 +14,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,9 @@ from harness.bench.pool import Prepared, ProcessPairs
 from harness.bench.prefetch import BlockInputs, InputBlock
 from harness.bench.stats import SpeedupEstimate, decide, speedup_interval
 from harness.sandbox.limits import Limits, measuring_core, spare_cores
-from harness.sandbox.process import BlockResult, RoundInput, SandboxProcess, SandboxSpec
+from harness.sandbox.process import BlockResult, RoundInput, SandboxProcess
+from harness.targets.layout import place, reference_spec
+from harness.targets.layout import spec as module_spec
 from harness.targets.loader import Target
 
 _SWITCH_INTERVAL_SECONDS = 0.0005
@@ -50,11 +52,10 @@ class BenchSettings(BaseModel):
 
 @dataclass(frozen=True)
 class Contender:
+    """One side: a module's source, run sandboxed; `None` is the known-good reference."""
+
     label: str
-    module_file: Path
-    module_name: str
-    function: str
-    sandboxed: bool = True
+    source: str | None
 
 
 @dataclass
@@ -282,20 +283,16 @@ class InterleavedBenchmark:
         folder = self.workdir / f"bench-{label}-{block}"
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
-        module_file = contender.module_file
-        if contender.sandboxed:
-            module_file = folder / contender.module_file.name
-            shutil.copyfile(contender.module_file, module_file)
         limits = self.target.config.limits
-        spec = SandboxSpec(
-            module_file,
-            contender.module_name,
-            contender.function,
-            folder,
-            sandboxed=contender.sandboxed,
-            # Started on the parent's cores; moved to the measuring core once warm.
-            limits=Limits(cpu_seconds=limits.cpu_seconds * 4, memory_mb=limits.memory_mb, nice=19),
+        # Started on the parent's cores; moved to the measuring core once warm.
+        process_limits = Limits(
+            cpu_seconds=limits.cpu_seconds * 4, memory_mb=limits.memory_mb, nice=19
         )
+        if contender.source is None:
+            spec = replace(reference_spec(self.target, folder), limits=process_limits)
+        else:
+            module_file = place(self.target, contender.source, folder / "src")
+            spec = module_spec(self.target, module_file, folder, process_limits)
         return SandboxProcess(spec)
 
 

@@ -11,6 +11,7 @@ from harness.discover.describe import repo_target
 from harness.discover.probe import repo_copy, run_probe, tracked_files
 from harness.discover.rank import Hotspot, rank
 from harness.discover.record import Recording, record_calls, write_inputs
+from harness.discover.validate import check_target
 from harness.discover.workload import choose_workload, test_files
 from harness.errors import HarnessError
 
@@ -34,10 +35,28 @@ def init_repo(
     targets = _targets(repo, recordings, console)
     path = repo / CONFIG_FILE
     path.write_text(render(RepoConfig(workload=chosen_workload.command, target=targets)))
-    console.print(
-        f"wrote {path} with {len(targets)} target(s): {', '.join(t.name for t in targets)}"
-    )
+    targets = _checked_targets(repo, targets, console)
+    path.write_text(render(RepoConfig(workload=chosen_workload.command, target=targets)))
+    names = ", ".join(target.name for target in targets)
+    console.print(f"wrote {path} with {len(targets)} target(s): {names}")
+    first = f"{repo}::{targets[0].name}"
+    console.print(f"next: harness verify {first} --candidate FILE, or harness run {first}")
     return path
+
+
+def _checked_targets(repo: Path, targets: list[RepoTarget], console: Console) -> list[RepoTarget]:
+    """Each target as its verdicts will see it; those left with no usable call are dropped."""
+    checked = [check_target(repo, target) for target in targets]
+    for result in checked:
+        if result.dropped:
+            console.print(
+                f"{result.target.name}: {result.dropped} recorded call(s) dropped: the original "
+                "raises on them"
+            )
+    usable = [result.target for result in checked if result.kept]
+    if not usable:
+        raise HarnessError("the original raises on every recorded call; give another --workload")
+    return usable
 
 
 def _checked(repo: Path, force: bool) -> Path:

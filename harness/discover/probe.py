@@ -45,15 +45,20 @@ def tracked_files(repo: Path) -> list[str]:
     return [name for name in done.stdout.decode().split("\0") if name]
 
 
+def copy_working_tree(repo: Path, copy: Path) -> None:
+    """The files git tracks, and untracked ones it does not ignore, as they are on disk."""
+    for name in tracked_files(repo):
+        source = repo / name
+        if source.is_file():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, copy / name)
+
+
 @contextmanager
 def repo_copy(repo: Path) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="harness-init-") as tmp:
         copy = Path(tmp) / repo.name
-        for name in tracked_files(repo):
-            source = repo / name
-            if source.is_file():
-                (copy / name).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(source, copy / name)
+        copy_working_tree(repo, copy)
         yield copy
 
 

@@ -26,8 +26,11 @@ from harness.loop.settings import SessionSettings
 from harness.loop.validator import LLMValidator
 from harness.providers import make_provider
 from harness.roles import Optimizer, Validator
-from harness.sandbox.process import SandboxProcess, SandboxSpec
+from harness.sandbox.limits import Limits
+from harness.sandbox.process import SandboxProcess
 from harness.targets.inputs import InputSource
+from harness.targets.layout import place
+from harness.targets.layout import spec as module_spec
 from harness.targets.loader import Target, load_target
 from harness.verify.gate import Verifier
 
@@ -83,7 +86,7 @@ class Session:
     def _save_start(self) -> None:
         start = self.folder / "session.json"
         if not start.exists():
-            data = {"target": str(self.target.folder), "settings": self.settings.model_dump()}
+            data = {"target": self.target.address, "settings": self.settings.model_dump()}
             start.write_text(json.dumps(data, indent=1))
             (self.folder / "original.py").write_text(self.original, encoding="utf-8")
 
@@ -225,14 +228,13 @@ class Session:
         size = self.target.config.inputs.bench_sizes[0]
         args = InputSource(self.target).arguments(random.Random(f"profile:{self.round}"), size)
         with tempfile.TemporaryDirectory(prefix="harness-profile-") as tmp:
-            module = Path(tmp) / self.target.entry_file.name
-            module.write_text(self.best, encoding="utf-8")
-            spec = SandboxSpec(module, self.target.module, self.target.function, Path(tmp))
+            module = place(self.target, self.best, Path(tmp) / "src")
+            spec = module_spec(self.target, module, Path(tmp), Limits())
             with SandboxProcess(spec) as process:
                 result = process.profile(args, self.target.config.limits.call_timeout_seconds * 3)
         if not result.ok:
             return f"(profile failed: {result.error})"
-        return compact_profile(str(result.output), module.parent)
+        return compact_profile(str(result.output), Path(tmp) / "src")
 
 
 def failing_example(record: CandidateRecord, limit: int = 160) -> str:

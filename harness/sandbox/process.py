@@ -62,6 +62,9 @@ class SandboxSpec:
     limits: Limits = field(default_factory=Limits)
     blocked_imports: tuple[str, ...] = ("harness", "reference_impls")
     preload: tuple[str, ...] = ("numpy",)
+    # First on the import path; a module inside a package needs the folder holding the package.
+    import_root: Path | None = None
+    batch: bool = False  # each benchmark round is a list of calls (recorded workloads)
 
 
 @dataclass(frozen=True)
@@ -329,7 +332,7 @@ class SandboxProcess:
         return {
             "module_file": str(spec.module_file),
             "module_name": spec.module_name,
-            "module_dir": str(spec.module_file.parent),
+            "module_dir": str(spec.import_root or spec.module_file.parent),
             "function": spec.function,
             "workdir": str(spec.workdir.resolve()),
             "sandboxed": spec.sandboxed,
@@ -337,6 +340,7 @@ class SandboxProcess:
             "path_roots": path_roots,
             "blocked_imports": list(spec.blocked_imports),
             "preload": list(spec.preload),
+            "batch": spec.batch,
         }
 
 

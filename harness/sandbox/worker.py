@@ -167,13 +167,28 @@ def _guard(
 
 
 def _load(module_file: str, module_name: str) -> Any:
-    spec = importlib.util.spec_from_file_location(module_name, module_file)
+    """Import `module_file` as `module_name`; a module inside a package is imported after its
+    parent package (from the import root), so its relative imports work."""
+    parent = module_name.rpartition(".")[0]
+    if parent:
+        importlib.import_module(parent)
+        loaded = sys.modules.get(module_name)
+        if loaded is not None and _same_file(getattr(loaded, "__file__", None), module_file):
+            return loaded  # the package imported it already
+    locations = [os.path.dirname(module_file)] if module_file.endswith("__init__.py") else None
+    spec = importlib.util.spec_from_file_location(
+        module_name, module_file, submodule_search_locations=locations
+    )
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot import {module_file}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def _same_file(a: Any, b: str) -> bool:
+    return isinstance(a, str) and os.path.realpath(a) == os.path.realpath(b)
 
 
 def _describe(exc: BaseException) -> str:
@@ -221,9 +236,12 @@ _VOLATILE = {"__annotations__", "_", "__warningregistry__"}
 class _Server:
     """Serves `call` and `bench` requests for one function over the private pipes."""
 
-    def __init__(self, function: Callable[..., Any], requests: Any, replies: Any, watch: _Watch):
+    def __init__(
+        self, function: Callable[..., Any], requests: Any, replies: Any, watch: _Watch, batch: bool
+    ):
         self.function, self.requests, self.replies, self.watch = function, requests, replies, watch
         self.dumps, self.loads = _DUMPS, _LOADS
+        self.batch = batch  # a timed round is a list of calls, not one call's arguments
 
     def send(self, message: dict[str, Any]) -> None:
         self.replies.write(self.dumps(message) + "\n")
@@ -273,6 +291,9 @@ class _Server:
         def timed(*args: Any) -> None:
             box[0] = function(*args)
 
+        def timed_calls(*calls: Any) -> None:
+            box[0] = [function(*call) for call in calls]
+
         def setup() -> tuple[tuple[Any, ...], dict[str, Any]]:
             self.send({"id": request["id"], "setup": True})
             message = self.loads(self.requests.readline())
@@ -286,7 +307,7 @@ class _Server:
 
         fixture = self._fixture(request["name"])
         fixture.pedantic(
-            timed,
+            timed_calls if self.batch else timed,
             setup=setup,
             teardown=teardown,
             rounds=request["rounds"],
@@ -351,7 +372,7 @@ def main() -> None:
         replies.write(_DUMPS({"ready": False, "error": _describe(exc)}) + "\n")
         replies.flush()
         return
-    server = _Server(function, requests, replies, watch)
+    server = _Server(function, requests, replies, watch, bool(config.get("batch")))
     server.send({"ready": True})
     server.serve()
 

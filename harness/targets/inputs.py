@@ -5,16 +5,20 @@ The generator module defines `generate(rng, size) -> list` (one call's positiona
 argument lists.
 """
 
+import copy
 import importlib.util
+import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from hypothesis.strategies import SearchStrategy
 
 from harness.errors import ConfigError
+from harness.sandbox.worker import decode
 from harness.targets.loader import Target
 
 
@@ -27,15 +31,27 @@ class Case:
 
 
 class InputSource:
+    """Inputs from the target's generator module and, for a repository target, the calls
+    recorded while its workload ran (those also feed the benchmark, one per round)."""
+
     def __init__(self, target: Target) -> None:
         self.target = target
-        self._module = _load_module(target)
+        self._module = _load_module(target) if target.config.inputs.generator else None
+        recorded = target.layout.recorded if target.layout is not None else None
+        self._recorded = _read_recorded(recorded) if recorded is not None else []
+
+    def recorded_cases(self) -> list[Case]:
+        return [Case(f"recorded call #{i}", args) for i, args in enumerate(self._recorded)]
 
     def edge_cases(self) -> list[Case]:
+        if self._module is None:
+            return []
         cases = self._function("edge_cases")()
         return [Case(f"edge case #{i}", self._checked(args)) for i, args in enumerate(cases)]
 
     def random_cases(self, sizes: list[int], seed: int, stage: str) -> list[Case]:
+        if self._module is None:
+            return []
         per_size = self.target.config.inputs.cases_per_size
         return [
             Case(
@@ -47,11 +63,22 @@ class InputSource:
         ]
 
     def arguments(self, rng: random.Random, size: int) -> list[Any]:
-        """One call's arguments at `size`, drawn from `rng`."""
+        """One call's arguments at `size`, drawn from `rng` (a recorded call, if there are)."""
+        if self._recorded:
+            return copy.deepcopy(rng.choice(self._recorded))
         return self._checked(self._function("generate")(rng, size))
 
+    def timing_arguments(self, rng: random.Random, size: int) -> list[Any]:
+        """What one timed round gets: one call's arguments, or, for a target that replays
+        recorded calls, all of them in an order drawn from `rng` (see `Target.replays_calls`)."""
+        if not self.target.replays_calls:
+            return self.arguments(rng, size)
+        calls = copy.deepcopy(self._recorded)
+        rng.shuffle(calls)
+        return calls
+
     def strategy(self) -> SearchStrategy[list[Any]] | None:
-        make = getattr(self._module, "strategy", None)
+        make = getattr(self._module, "strategy", None) if self._module is not None else None
         return None if make is None else make()
 
     def _function(self, name: str) -> Callable[..., Any]:
@@ -79,3 +106,17 @@ def _load_module(target: Target) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _read_recorded(path: Path) -> list[list[Any]]:
+    """Recorded calls: one JSON line each, in the sandbox's plain-data encoding."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        calls = [decode(json.loads(line)) for line in lines if line.strip()]
+    except (OSError, ValueError) as exc:
+        raise ConfigError(
+            f"{path}: cannot read recorded calls ({exc}); run harness init again"
+        ) from None
+    if not all(type(call) is list for call in calls):
+        raise ConfigError(f"{path}: every line must be a JSON list of arguments")
+    return calls

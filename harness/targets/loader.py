@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from harness.errors import ConfigError
 from harness.targets.config import TargetConfig
 from harness.targets.equivalence import comparators
+from harness.targets.layout import RepoLayout
 from harness.targets.types import TypeSpec, parse_type
 
 BUNDLED_TARGETS = Path(__file__).resolve().parents[2] / "targets"
@@ -29,9 +30,22 @@ class Target:
     reference_function: str
     output_type: TypeSpec
     arity: int
+    layout: RepoLayout | None = None  # set for a function inside a repository's package
+
+    @property
+    def address(self) -> str:
+        """What `load_target` takes to load this target again."""
+        return f"{self.folder}::{self.name}" if self.layout is not None else str(self.folder)
+
+    @property
+    def replays_calls(self) -> bool:
+        """Timed rounds replay the recorded calls (a batch each), not one generated call."""
+        return self.layout is not None and self.layout.recorded is not None
 
     @property
     def entry_file(self) -> Path:
+        if self.layout is not None:
+            return self.layout.entry
         return self.folder / (self.module.replace(".", "/") + ".py")
 
     def baseline_source(self) -> str:
@@ -61,6 +75,12 @@ def resolve_folder(name_or_path: str) -> Path:
 
 
 def load_target(name_or_path: str) -> Target:
+    """A bundled target by name, a folder with a target.toml, or a repository with a
+    harness.toml (`REPO` or `REPO::NAME`)."""
+    from harness.targets import repo  # it builds on this module
+
+    if repo.is_repo_target(name_or_path):
+        return repo.load_repo_target(name_or_path)
     folder = resolve_folder(name_or_path)
     toml_path = folder / "target.toml"
     config = _read_config(toml_path)
@@ -74,7 +94,7 @@ def load_target(name_or_path: str) -> Target:
         function=function,
         reference_file=_find_upward(folder, reference_path, toml_path, "reference"),
         reference_function=reference_function,
-        output_type=_parse_type(config.output_type, toml_path),
+        output_type=parse_output_type(config.output_type, toml_path),
         arity=signature_arity(config.signature, toml_path),
     )
     _check_files(target, toml_path)
@@ -132,7 +152,7 @@ def _find_upward(folder: Path, relative: str, toml_path: Path, key: str) -> Path
     raise ConfigError(f"{toml_path}: {key} file {relative!r} not found in {folder} or above")
 
 
-def _parse_type(text: str, toml_path: Path) -> TypeSpec:
+def parse_output_type(text: str, toml_path: Path) -> TypeSpec:
     try:
         return parse_type(text)
     except ConfigError as exc:

@@ -5,15 +5,16 @@ candidate's process. Results arrive as decoded plain data and are compared here,
 """
 
 import hashlib
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from harness.errors import TargetError
 from harness.sandbox.limits import Limits
-from harness.sandbox.process import CallResult, SandboxProcess, SandboxSpec
+from harness.sandbox.process import CallResult, SandboxProcess
 from harness.targets.equivalence import compare, exact
+from harness.targets.layout import place, reference_spec
+from harness.targets.layout import spec as module_spec
 from harness.targets.loader import Target
 from harness.targets.types import type_errors
 
@@ -46,29 +47,14 @@ class Differential:
         self.timeout = limits.call_timeout_seconds
         sandbox_limits = Limits(cpu_seconds=limits.cpu_seconds, memory_mb=limits.memory_mb)
         candidate_dir = workdir / "candidate"
-        candidate_dir.mkdir()
-        module_file = candidate_dir / candidate_file.name
-        shutil.copyfile(candidate_file, module_file)
+        source = candidate_file.read_text(encoding="utf-8")
+        module_file = place(target, source, candidate_dir / "src")
         self.candidate = SandboxProcess(
-            SandboxSpec(
-                module_file,
-                target.module,
-                target.function,
-                candidate_dir,
-                limits=sandbox_limits,
-            )
+            module_spec(target, module_file, candidate_dir, sandbox_limits)
         )
         reference_dir = workdir / "reference"
         reference_dir.mkdir()
-        self.reference = SandboxProcess(
-            SandboxSpec(
-                target.reference_file,
-                f"_reference_{target.name}",
-                target.reference_function,
-                reference_dir,
-                sandboxed=False,
-            )
-        )
+        self.reference = SandboxProcess(reference_spec(target, reference_dir))
         self._expected: dict[bytes, Any] = {}
 
     def close(self) -> None:
@@ -95,6 +81,17 @@ class Differential:
                 f"target {self.target.name}: the reference fails on its own input {shown(args)}: "
                 f"{problem}; fix the generator or the reference"
             )
+
+    def round_problem(self, args: list[Any], output: Any) -> str | None:
+        """`output_problem` for a timed round: one call, or a replayed batch of calls."""
+        if not self.target.replays_calls:
+            return self.output_problem(args, output)
+        if type(output) is not list or len(output) != len(args):
+            return "a replayed round did not give one output per call"
+        for call, call_output in zip(args, output, strict=True):
+            if problem := self.output_problem(call, call_output):
+                return problem
+        return None
 
     def output_problem(self, args: list[Any], output: Any) -> str | None:
         """Why `output` is not an acceptable answer for `args`, or None."""

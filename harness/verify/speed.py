@@ -40,22 +40,15 @@ def prepare_benchmark(
     """The benchmark of this candidate against `baseline_source`, its first processes already
     starting (at low priority) so that they are ready when the correctness stages are done."""
     target = context.target
-    baseline_dir = context.workdir / "baseline"
-    baseline_dir.mkdir(exist_ok=True)
-    baseline_file = baseline_dir / target.entry_file.name
-    baseline_file.write_text(baseline_source, encoding="utf-8")
-    contenders = [
-        Contender("baseline", baseline_file, target.module, target.function),
-        Contender("candidate", context.candidate_file, target.module, target.function),
-    ]
+    contenders = [Contender("baseline", baseline_source), Contender("candidate", context.source)]
     bench = InterleavedBenchmark(
         target,
         contenders,
         context.workdir,
         settings,
         context.seed,
-        context.inputs.arguments,
-        context.differential.output_problem,
+        context.inputs.timing_arguments,
+        context.differential.round_problem,
     )
     bench.prepare()
     return bench

@@ -9,6 +9,7 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis.errors import NoSuchExample
 
+from harness.errors import TargetError
 from harness.sandbox.process import SandboxError
 from harness.targets.inputs import Case, InputSource
 from harness.targets.loader import Target
@@ -57,25 +58,47 @@ def import_candidate(ctx: GateContext) -> Check:
     return Check(name, True, "imported in a separate, limited process")
 
 
-def edge_cases(ctx: GateContext) -> Check:
+def recorded_calls(ctx: GateContext) -> Check | None:
+    """A repository target's recorded calls against the frozen original. A call on which the
+    original itself fails (it raised while the workload ran) says nothing, and is skipped."""
+    cases = ctx.inputs.recorded_cases()
+    if not cases:
+        return None
+    name, skipped = "recorded calls", 0
+    for case in cases:
+        try:
+            mismatch = ctx.differential.check(case.args)
+        except TargetError:
+            skipped += 1
+            continue
+        if mismatch:
+            return _failed(name, f"{case.label}: {mismatch.reason}", mismatch)
+    note = f" ({skipped} on which the original fails skipped)" if skipped else ""
+    return Check(name, True, f"{len(cases) - skipped} calls agree with the original{note}")
+
+
+def edge_cases(ctx: GateContext) -> Check | None:
     return _differential_check(ctx, "edge cases", ctx.inputs.edge_cases())
 
 
-def small_inputs(ctx: GateContext) -> Check:
+def small_inputs(ctx: GateContext) -> Check | None:
     sizes = ctx.target.config.inputs.small_sizes
     return _differential_check(
         ctx, "small random inputs", ctx.inputs.random_cases(sizes, ctx.seed, "small")
     )
 
 
-def benchmark_size_inputs(ctx: GateContext) -> Check:
+def benchmark_size_inputs(ctx: GateContext) -> Check | None:
     sizes = ctx.target.config.inputs.bench_sizes
     return _differential_check(
         ctx, "benchmark-size inputs", ctx.inputs.random_cases(sizes, ctx.seed, "bench")
     )
 
 
-def _differential_check(ctx: GateContext, name: str, cases: list[Case]) -> Check:
+def _differential_check(ctx: GateContext, name: str, cases: list[Case]) -> Check | None:
+    """None when there are no such inputs (a repository target without a generator)."""
+    if not cases:
+        return None
     for case in cases:
         mismatch = ctx.differential.check(case.args)
         if mismatch:
@@ -146,6 +169,7 @@ STAGES: list[Stage] = [
     static_screen,
     import_candidate,
     start_target_tests,
+    recorded_calls,
     edge_cases,
     small_inputs,
     property_based,

@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+from harness.discover.probe import copy_working_tree, import_roots
 from harness.sandbox.limits import Limits, child_env, isolation_prefix, set_limits
 from harness.sandbox.process import WORKER, sandbox_roots
 from harness.targets.loader import Target
@@ -30,9 +31,11 @@ class TestRun:
 
     def __init__(self, target: Target, candidate_file: Path, command: str, workdir: Path) -> None:
         copy = workdir / "target-tests"
-        shutil.copytree(target.folder, copy, ignore=shutil.ignore_patterns("__pycache__", ".*"))
-        shutil.copyfile(candidate_file, copy / target.entry_file.relative_to(target.folder))
-        env = child_env(copy) | {"PYTHONPATH": str(_guard_dir(workdir, copy))}
+        root = _copy_target(target, copy)
+        shutil.copyfile(candidate_file, copy / target.entry_file.relative_to(root))
+        # The copy's packages come first: an installed (e.g. editable) original must not win.
+        paths = [_guard_dir(workdir, copy), *(import_roots(copy) if target.layout else [])]
+        env = child_env(copy) | {"PYTHONPATH": os.pathsep.join(map(str, paths))}
         argv = shlex.split(command)
         if argv and argv[0] in {"python", "python3"}:
             argv[0] = sys.executable
@@ -75,6 +78,15 @@ class TestRun:
         with contextlib.suppress(subprocess.TimeoutExpired):
             self._process.wait(timeout=5)
         self._output.close()
+
+
+def _copy_target(target: Target, copy: Path) -> Path:
+    """Copy the target folder, or a repository target's working tree; returns what was copied."""
+    if target.layout is None:
+        shutil.copytree(target.folder, copy, ignore=shutil.ignore_patterns("__pycache__", ".*"))
+        return target.folder
+    copy_working_tree(target.layout.root, copy)
+    return target.layout.root
 
 
 def _guard_dir(workdir: Path, copy: Path) -> Path:

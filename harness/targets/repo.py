@@ -1,0 +1,110 @@
+"""Targets inside a repository, from the `harness.toml` that `harness init` writes.
+
+`REPO` names the repository's only target; `REPO::NAME` picks one. The reference is the entry
+module's package frozen when the target is loaded (a copy in a temporary folder, removed at exit),
+so the function as it was at the start is what every candidate is compared with.
+"""
+
+import atexit
+import shutil
+import tempfile
+import tomllib
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from harness.discover.config import CONFIG_FILE, RepoConfig, RepoTarget
+from harness.errors import ConfigError
+from harness.targets.config import InputsConfig, TargetConfig
+from harness.targets.layout import RepoLayout
+from harness.targets.loader import Target, parse_output_type, signature_arity
+
+SEPARATOR = "::"
+
+
+def is_repo_target(name_or_path: str) -> bool:
+    path = Path(name_or_path.split(SEPARATOR)[0])
+    return (path / CONFIG_FILE).is_file() and not (path / "target.toml").is_file()
+
+
+def load_repo_target(name_or_path: str) -> Target:
+    repo_text, _, name = name_or_path.partition(SEPARATOR)
+    repo = Path(repo_text).resolve()
+    toml_path = repo / CONFIG_FILE
+    chosen = _choose(_read(toml_path), name, toml_path)
+    layout = _layout(repo, chosen, toml_path)
+    module, function = chosen.entry.split(":")
+    config = _target_config(chosen, layout)
+    return Target(
+        name=chosen.name,
+        folder=repo,
+        config=config,
+        module=module,
+        function=function,
+        reference_file=layout.snapshot.parent / layout.entry.relative_to(layout.package.parent),
+        reference_function=function,
+        output_type=parse_output_type(chosen.output_type, toml_path),
+        arity=signature_arity(chosen.signature, toml_path),
+        layout=layout,
+    )
+
+
+def _read(toml_path: Path) -> RepoConfig:
+    try:
+        return RepoConfig.model_validate(tomllib.loads(toml_path.read_text(encoding="utf-8")))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{toml_path}: not valid TOML: {exc}") from None
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"])
+        raise ConfigError(f"{toml_path}: {where}: {error['msg']}; see README") from None
+
+
+def _choose(config: RepoConfig, name: str, toml_path: Path) -> RepoTarget:
+    names = [target.name for target in config.target]
+    if not name and len(names) == 1:
+        return config.target[0]
+    for target in config.target:
+        if target.name == name:
+            return target
+    wanted = f"no target {name!r}" if name else "several targets"
+    raise ConfigError(f"{toml_path}: {wanted}; pick one as REPO{SEPARATOR}NAME: {', '.join(names)}")
+
+
+def _layout(repo: Path, target: RepoTarget, toml_path: Path) -> RepoLayout:
+    module = target.entry.split(":")[0]
+    root = repo / target.import_root
+    parts = module.split(".")
+    package = root / parts[0]
+    entry = root.joinpath(*parts).with_suffix(".py")
+    if not entry.is_file():
+        entry = root.joinpath(*parts, "__init__.py")
+    if not package.is_dir() or not entry.is_file():
+        raise ConfigError(
+            f"{toml_path}: target {target.name}: module {module} is not a file of a package "
+            f"under {root}; fix entry or import_root"
+        )
+    recorded = repo / target.inputs.recorded if target.inputs.recorded else None
+    if recorded is not None and not recorded.is_file():
+        raise ConfigError(f"{toml_path}: recorded inputs {recorded} not found; run harness init")
+    return RepoLayout(repo, package, entry, _snapshot(package), recorded)
+
+
+def _snapshot(package: Path) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="harness-reference-"))
+    atexit.register(shutil.rmtree, folder, True)
+    copy = folder / package.name
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return copy
+
+
+def _target_config(target: RepoTarget, layout: RepoLayout) -> TargetConfig:
+    data = target.model_dump(exclude={"name", "import_root", "inputs"})
+    data["reference"] = f"{layout.entry.relative_to(layout.root)}:{data['entry'].split(':')[1]}"
+    inputs = InputsConfig(
+        generator=target.inputs.generator or "",
+        small_sizes=[],
+        bench_sizes=[0],
+        property_examples=0 if target.inputs.generator is None else 60,
+    )
+    return TargetConfig.model_validate(data | {"inputs": inputs.model_dump()})
