@@ -14,6 +14,7 @@ OPTIMIZER = {
     "output_type": "list[int]",
     "equivalence": "exactly equal",
     "bench_sizes": "[500]",
+    "examples": "- f([]) == []",
     "code": "def f(xs):\n    return xs",
     "profile": "(none)",
     "history": "(none yet)",
@@ -24,7 +25,7 @@ OPTIMIZER = {
 
 def test_optimizer_prompt_renders_with_its_version() -> None:
     prompt = render("optimizer", **OPTIMIZER)
-    assert prompt.version == "optimizer-3"
+    assert prompt.version == "optimizer-4"
     assert "def f(xs):" in prompt.text and "$" not in prompt.text
 
 

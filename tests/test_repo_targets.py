@@ -20,11 +20,17 @@ SLOW_LOOP = """        for rule, replacement in PLURALS:
             if re.search(rule, word):
                 return re.sub(rule, replacement, word)
         return word"""
-FAST_LOOP = """        for rule, replacement in PLURALS:
-            plural, found = re.subn(rule, replacement, word)
-            if found:
-                return plural
-        return word"""  # one regex pass instead of two: same result, faster
+FAST_LOOP = """        rules, patterns = _COMPILED_PLURALS
+        if rules != PLURALS:  # compiled once per set of rules, not per call
+            rules[:] = PLURALS
+            patterns[:] = [(re.compile(rule), replacement) for rule, replacement in PLURALS]
+        for pattern, replacement in patterns:
+            if pattern.search(word):
+                return pattern.sub(replacement, word)
+        return word"""
+FAST_HEADER = (
+    "_COMPILED_PLURALS: tuple[list, list] = ([], [])\n\n\ndef pluralize(word: str) -> str:"
+)
 CASE_CHECK = "if not word or word.lower() in UNCOUNTABLES:"
 WRONG_CASE_CHECK = "if not word or word in UNCOUNTABLES:"  # "Fish" is no longer uncountable
 
@@ -78,7 +84,9 @@ def test_init_then_a_session_lands_only_the_faster_correct_change(
     assert "wrote" in done.stdout and (repo / "harness.toml").is_file()
 
     wrong = _module(repo, CASE_CHECK, WRONG_CASE_CHECK)
-    fast = _module(repo, SLOW_LOOP, FAST_LOOP)
+    fast = _module(repo, SLOW_LOOP, FAST_LOOP).replace(
+        "def pluralize(word: str) -> str:", FAST_HEADER
+    )
     script = {"responses": [f"```python\n{wrong}```", f"```python\n{fast}```"]}
     (tmp_path / "opt.json").write_text(json.dumps(script))
     approve = '{"approve": true, "reasons": [], "inputs": []}'
@@ -95,9 +103,9 @@ def test_init_then_a_session_lands_only_the_faster_correct_change(
     result = json.loads(done.stdout)
     journal = (results / result["session"] / "journal.jsonl").read_text().splitlines()
     candidates = [json.loads(line) for line in journal if '"candidate"' in line]
-    by_status = {c["status"]: c for c in candidates}
-    assert "recorded call" in by_status["rejected"]["reason"]  # the wrong one, by the original
-    assert by_status["accepted"]["source"] == fast
+    assert [c["status"] for c in candidates] == ["rejected", "accepted"], candidates
+    assert "recorded call" in candidates[0]["reason"]  # the wrong one, by the frozen original
+    assert candidates[1]["source"] == fast
     branch = result["branch"]
     assert _git(repo, "show", f"{branch}:{PACKAGE}/__init__.py") == fast.strip()
     assert _git(repo, "status", "--porcelain").splitlines() == ["?? harness.toml"]

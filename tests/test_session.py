@@ -91,6 +91,7 @@ def test_only_correct_faster_approved_candidates_are_accepted(
     ]
     assert len(reviews) == 1  # only the accepted candidate is reviewed
     prompts = [record.calls[0].prompt for record in session.records]
+    assert all("- squares([]) == []" in prompt for prompt in prompts)  # reference answers
     directions = {prompt.split("Try this direction:")[1].split(".")[0] for prompt in prompts}
     assert len(directions) == 3  # samples cycle through the general directions
     later = [p for r, p in zip(session.records, prompts, strict=True) if r.round == 2]

@@ -7,11 +7,13 @@ start and warm up on the cores the parent uses and move to the measuring core on
 so preparing the next block does not run on the core being measured.
 """
 
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+from harness.sandbox.limits import spare_cores
 from harness.sandbox.process import RoundInput, SandboxError, SandboxProcess
 
 Spawn = Callable[[str, int], SandboxProcess]  # (label, block) -> a process not yet started
@@ -45,6 +47,7 @@ class ProcessPairs:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="harness-procs")
         self._pending: dict[int, Future[Prepared]] = {}
         self._starting: set[SandboxProcess] = set()  # launched, not yet handed out
+        self._spare = spare_cores(core)
         self._lock = threading.Lock()
         self._closed = False
 
@@ -78,6 +81,10 @@ class ProcessPairs:
         self._executor.shutdown(wait=True, cancel_futures=True)
 
     def _prepare(self, block: int) -> Prepared:
+        # This thread may have been started before the parent moved off the measuring core, and
+        # affinity is per thread: keep it (and the processes it starts) on the spare cores.
+        if self._spare:
+            os.sched_setaffinity(0, self._spare)
         prepared = Prepared()
         for label in self._labels:
             prepared.processes[label] = process = self._spawn(label, block)

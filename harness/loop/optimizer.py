@@ -1,7 +1,9 @@
 """The optimizer role: a model proposes a faster module for the target."""
 
+import threading
 from dataclasses import dataclass
 
+from harness.loop.examples import examples
 from harness.loop.parse import parse_answer
 from harness.loop.prompts import render
 from harness.loop.records import ModelCall
@@ -50,6 +52,14 @@ class LLMOptimizer:
     ) -> None:
         self.provider, self.temperature, self.max_tokens = provider, temperature, max_tokens
         self.answer_instruction = _ANSWER[answer_format]
+        self._examples: dict[str, str] = {}  # per target, worked out once
+        self._examples_lock = threading.Lock()
+
+    def examples(self, target: Target) -> str:
+        with self._examples_lock:
+            if target.address not in self._examples:
+                self._examples[target.address] = examples(target)
+            return self._examples[target.address]
 
     def propose(
         self, target: Target, current: str, profile: str, history: str, hint: str = ""
@@ -62,6 +72,7 @@ class LLMOptimizer:
             output_type=target.config.output_type,
             equivalence=_equivalence(target),
             bench_sizes=target.config.inputs.bench_sizes,
+            examples=self.examples(target),
             code=current.rstrip(),
             profile=profile or "(not available)",
             history=history or "(none yet)",
