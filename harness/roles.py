@@ -3,6 +3,7 @@
 from typing import TYPE_CHECKING, Any, Protocol
 
 from harness.providers.base import Completion, Message
+from harness.targets.code import Code
 from harness.targets.loader import Target
 from harness.verify.verdict import Verdict
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 class Evaluator(Protocol):
     """Judges a candidate module for a target and returns a verdict with its reasons."""
 
-    def evaluate(self, target: Target, source: str, seed: int | None = None) -> Verdict: ...
+    def evaluate(self, target: Target, source: Code, seed: int | None = None) -> Verdict: ...
 
 
 class Provider(Protocol):
@@ -33,7 +34,7 @@ class Optimizer(Protocol):
     """Proposes a new module for the target, given the current best and what went before."""
 
     def propose(
-        self, target: Target, current: str, profile: str, history: str, hint: str = ""
+        self, target: Target, current: Code, profile: str, history: str, hint: str = ""
     ) -> "Proposal": ...
 
 

@@ -59,3 +59,61 @@ def test_empty_and_codeless_answers_are_reported() -> None:
     assert (
         parse_answer(broken, CURRENT, "m.py", "f").problem == "the code defining `f` does not parse"
     )
+
+
+FILES = {
+    "pkg/core.py": "from .util import g\n\n\ndef f(xs):\n    return [g(x) for x in xs]\n",
+    "pkg/util.py": "def g(x):\n    return x * x\n",
+}
+TWO_FILE_DIFF = "\n".join(
+    [
+        "```diff",
+        "--- a/pkg/core.py",
+        "+++ b/pkg/core.py",
+        "@@ -1,5 +1,5 @@",
+        "-from .util import g",
+        "+from .util import gs",
+        " ",
+        " ",
+        " def f(xs):",
+        "-    return [g(x) for x in xs]",
+        "+    return gs(xs)",
+        "--- a/util.py",  # a path may drop its leading folders if it stays unambiguous
+        "+++ b/util.py",
+        "@@ -1,2 +1,5 @@",
+        " def g(x):",
+        "     return x * x",
+        "+",
+        "+def gs(xs):",
+        "+    return [x * x for x in xs]",
+        "```",
+    ]
+)
+
+
+def test_a_diff_may_change_several_editable_files() -> None:
+    parsed = parse_answer(TWO_FILE_DIFF, FILES, "pkg/core.py", "f")
+    assert isinstance(parsed.source, dict), parsed.problem
+    assert parsed.source["pkg/core.py"].endswith("    return gs(xs)\n")
+    assert "def gs(xs):" in parsed.source["pkg/util.py"]  # "util.py" named it unambiguously
+
+
+def test_a_diff_touching_a_file_outside_the_editable_set_is_refused() -> None:
+    diff = TWO_FILE_DIFF.replace("a/util.py", "a/tests/test_util.py").replace(
+        "b/util.py", "b/tests/test_util.py"
+    )
+    parsed = parse_answer(diff, FILES, "pkg/core.py", "f")
+    assert parsed.source is None
+    assert parsed.problem == (
+        "the diff touches a/tests/test_util.py, which is not editable (pkg/core.py, pkg/util.py)"
+    )
+    created = "--- /dev/null\n+++ b/pkg/new.py\n@@ -0,0 +1 @@\n+x = 1\n"
+    assert "/dev/null, which is not editable" in str(
+        parse_answer(created, FILES, "pkg/core.py", "f").problem
+    )
+
+
+def test_a_code_block_replaces_only_the_entry_module_of_several() -> None:
+    answer = "```python\ndef f(xs):\n    return [x * x for x in xs]\n```"
+    parsed = parse_answer(answer, FILES, "pkg/core.py", "f")
+    assert parsed.source == FILES | {"pkg/core.py": "def f(xs):\n    return [x * x for x in xs]\n"}

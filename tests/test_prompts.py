@@ -25,7 +25,7 @@ OPTIMIZER = {
 
 def test_optimizer_prompt_renders_with_its_version() -> None:
     prompt = render("optimizer", **OPTIMIZER)
-    assert prompt.version == "optimizer-4"
+    assert prompt.version == "optimizer-5"
     assert "def f(xs):" in prompt.text and "$" not in prompt.text
 
 

@@ -89,3 +89,16 @@ def test_patching_a_from_imported_module_is_flagged() -> None:
 
 def test_from_imported_submodules_are_not_mistaken_for_their_parent() -> None:
     assert screen("from os import path\ndef f(xs):\n    return path.join('a', 'b')\n", "f", 1) == []
+
+
+def test_relative_imports_are_fine_only_inside_a_package() -> None:
+    source = "from .util import g\ndef f(xs):\n    return g(xs)\n"
+    assert [finding.message for finding in screen(source, "f", 1)] == [
+        "uses a relative import (the module must stand alone)"
+    ]
+    assert screen(source, "f", 1, in_package=True) == []
+
+
+def test_a_helper_module_need_not_define_the_entry_function() -> None:
+    assert screen("def g(xs):\n    return xs\n", None, 1, in_package=True) == []
+    assert screen("import ctypes\n", None, 1, in_package=True) != []

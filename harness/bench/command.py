@@ -8,6 +8,7 @@ from pathlib import Path
 
 from harness.bench.report import Row, pytest_benchmark_json, rows
 from harness.bench.runner import BenchOutcome, BenchSettings, Contender, InterleavedBenchmark
+from harness.targets.code import Code, baseline_code
 from harness.targets.inputs import InputSource
 from harness.targets.loader import Target
 from harness.verify.differential import Differential
@@ -20,7 +21,7 @@ def results_dir() -> Path:
 
 def bench(
     target: Target,
-    candidate: str | None,
+    candidate: Code | None,
     settings: BenchSettings,
     seed: int,
     folder: Path | None = None,
@@ -28,11 +29,11 @@ def bench(
     """Time baseline, candidate and reference; the JSON goes to `folder` (default results/bench)."""
     with tempfile.TemporaryDirectory(prefix="harness-bench-") as tmp:
         workdir = Path(tmp)
-        contenders = [Contender("baseline", target.baseline_source())]
+        contenders = [Contender("baseline", baseline_code(target))]
         if candidate is not None:
             contenders.append(Contender("candidate", candidate))
         contenders.append(Contender("reference", None))
-        differential = Differential(target, target.entry_file, workdir)
+        differential = Differential(target, baseline_code(target), workdir)
         try:
             runner = InterleavedBenchmark(
                 target,

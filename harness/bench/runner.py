@@ -26,6 +26,7 @@ from harness.bench.prefetch import BlockInputs, InputBlock
 from harness.bench.stats import SpeedupEstimate, decide, speedup_interval
 from harness.sandbox.limits import Limits, measuring_core, spare_cores
 from harness.sandbox.process import BlockResult, RoundInput, SandboxProcess
+from harness.targets.code import Code
 from harness.targets.layout import place, reference_spec
 from harness.targets.layout import spec as module_spec
 from harness.targets.loader import Target
@@ -55,7 +56,7 @@ class Contender:
     """One side: a module's source, run sandboxed; `None` is the known-good reference."""
 
     label: str
-    source: str | None
+    source: Code | None
 
 
 @dataclass

@@ -37,21 +37,24 @@ def repo_root(path: Path) -> Path | None:
     return root
 
 
-def commit_steps(file: Path, branch: str, steps: list[tuple[str, str]]) -> str | None:
-    """Commit each (source, message) in turn on top of HEAD as `branch`; None outside git."""
-    root = repo_root(file.parent)
+def commit_steps(base: Path, branch: str, steps: list[tuple[dict[str, str], str]]) -> str | None:
+    """Commit each (files, message) in turn on top of HEAD as `branch`; None outside git.
+    `files`: each changed file's text by its path relative to `base`."""
+    root = repo_root(base)
     if root is None or not steps:
         return None
-    relative = file.resolve().relative_to(root).as_posix()
     with tempfile.TemporaryDirectory(prefix="harness-index-") as tmp:
         env = {**os.environ, "GIT_INDEX_FILE": str(Path(tmp) / "index")}
         if not _has_identity(root):
             env.update(_FALLBACK_IDENTITY)
         parent = _git(root, "rev-parse", "HEAD")
         _git(root, "read-tree", parent, env=env)
-        for source, message in steps:
-            blob = _git(root, "hash-object", "-w", "--stdin", stdin=source)
-            _git(root, "update-index", "--add", "--cacheinfo", f"100644,{blob},{relative}", env=env)
+        for changed, message in steps:
+            for path, text in changed.items():
+                relative = (base / path).resolve().relative_to(root).as_posix()
+                blob = _git(root, "hash-object", "-w", "--stdin", stdin=text)
+                info = f"100644,{blob},{relative}"
+                _git(root, "update-index", "--add", "--cacheinfo", info, env=env)
             tree = _git(root, "write-tree", env=env)
             parent = _git(root, "commit-tree", tree, "-p", parent, "-m", message, env=env)
         _git(root, "update-ref", f"refs/heads/{branch}", parent)

@@ -20,6 +20,7 @@ from harness.loop.session import Session, new_session_id
 from harness.loop.settings import SessionSettings
 from harness.providers.models import DEFAULT_MODEL
 from harness.roles import Store
+from harness.targets.code import code_root, files, load_code, write_code
 from harness.targets.loader import load_target
 
 FLAGS = [
@@ -173,14 +174,15 @@ def print_summary(result: SessionResult, as_json: bool) -> None:
     )
 
 
-def apply(session: str) -> Path:
-    """Write a session's final code into the target's entry file (the user asked for it)."""
+def apply(session: str) -> list[Path]:
+    """Write a session's final code into the target's files (the user asked for it)."""
     folder = Path(session) if Path(session).is_dir() else results_dir() / session
     try:
         start = json.loads((folder / "session.json").read_text())
-        final = (folder / "final.py").read_text(encoding="utf-8")
+        final = load_code(folder, "final")
     except (OSError, ValueError) as exc:
         raise HarnessError(f"no finished session {session!r} in {results_dir()}: {exc}") from None
     target = load_target(start["target"])
-    target.entry_file.write_text(final, encoding="utf-8")
-    return target.entry_file
+    root = code_root(target)
+    write_code(target, final, root)
+    return [root / path for path in files(target, final)]

@@ -1,6 +1,5 @@
 """One candidate through the whole gate: parse, verdict against the current best, validator."""
 
-import difflib
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -10,23 +9,17 @@ from harness.loop.optimizer import Proposal
 from harness.loop.records import CandidateRecord
 from harness.loop.validator import Review
 from harness.roles import Validator
+from harness.targets.code import Code, code_diff
 from harness.targets.loader import Target
 from harness.verify.differential import Differential, shown
 from harness.verify.gate import Verifier
 from harness.verify.verdict import Verdict
 
 
-def unified_diff(before: str, after: str, name: str) -> str:
-    lines = difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{name}", f"b/{name}"
-    )
-    return "".join(lines)
-
-
 def evaluate(
     target: Target,
     proposal: Proposal,
-    best: str,
+    best: Code,
     verifier: Verifier,
     validator: Validator | None,
     veto: bool,
@@ -36,7 +29,7 @@ def evaluate(
     if proposal.source is None:
         return _mark(record, "invalid", proposal.problem or "no candidate")
     record.source = proposal.source
-    record.diff = unified_diff(best, proposal.source, target.entry_file.name)
+    record.diff = code_diff(target, best, proposal.source)
     verdict = verifier.evaluate(target, proposal.source, seed=record.seed, baseline=best)
     record.verdict, record.speedup = verdict.to_json(), verdict.speedup
     record.speedup_ci = list(verdict.speedup_ci) if verdict.speedup_ci else None
@@ -78,15 +71,13 @@ def _facts(verdict: Verdict) -> str:
     return f"passed: {checks}; speedup {verdict.speedup or 0:.2f}x (95% CI {low:.2f}-{high:.2f})"
 
 
-def check_inputs(target: Target, source: str, inputs: list[list[Any]]) -> str | None:
+def check_inputs(target: Target, source: Code, inputs: list[list[Any]]) -> str | None:
     """Run the validator's inputs through the differential test; inputs outside the reference's
     domain (the reference itself fails) are skipped."""
     if not inputs:
         return None
     with tempfile.TemporaryDirectory(prefix="harness-extra-") as tmp:
-        candidate = Path(tmp) / target.entry_file.name
-        candidate.write_text(source, encoding="utf-8")
-        differential = Differential(target, candidate, Path(tmp))
+        differential = Differential(target, source, Path(tmp))
         try:
             for args in inputs:
                 try:

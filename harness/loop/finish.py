@@ -7,8 +7,8 @@ from typing import Any
 
 from harness.bench.command import bench
 from harness.loop.branch import commit_steps
-from harness.loop.evaluate import unified_diff
 from harness.loop.session import Session
+from harness.targets.code import code_diff, code_root, files, save_code
 
 
 @dataclass
@@ -45,11 +45,11 @@ def finish(session: Session, stop_reason: str) -> SessionResult:
     speedup, ci = (row.speedup or 1.0, list(row.ci or (1.0, 1.0))) if changed else (1.0, [1.0, 1.0])
     steps = session.steps
     branch = commit_steps(
-        target.entry_file,
+        code_root(target),
         f"harness/{session.id}",
         [
             (
-                r.source or "",
+                files(target, r.source or ""),
                 f"harness {session.id} {r.id}: {r.speedup or 0:.2f}x faster than {r.parent}",
             )
             for r in steps
@@ -80,8 +80,7 @@ def finish(session: Session, stop_reason: str) -> SessionResult:
 
 
 def _write_files(session: Session) -> None:
-    name = session.target.entry_file.name
-    (session.folder / "original.py").write_text(session.original, encoding="utf-8")
-    (session.folder / "final.py").write_text(session.best, encoding="utf-8")
-    patch = unified_diff(session.original, session.best, name)
+    save_code(session.original, session.folder, "original")
+    save_code(session.best, session.folder, "final")
+    patch = code_diff(session.target, session.original, session.best)
     (session.folder / "patch.diff").write_text(patch, encoding="utf-8")

@@ -9,6 +9,7 @@ from harness.loop.prompts import render
 from harness.loop.records import ModelCall
 from harness.providers.base import Message, ProviderError
 from harness.roles import Provider
+from harness.targets.code import Code, entry_path, is_multi_file, shown
 from harness.targets.loader import Target
 
 _SYSTEM = "You are a careful Python performance engineer. You answer with code only."
@@ -16,7 +17,7 @@ _SYSTEM = "You are a careful Python performance engineer. You answer with code o
 
 @dataclass(frozen=True)
 class Proposal:
-    source: str | None
+    source: Code | None
     problem: str | None
     call: ModelCall
 
@@ -27,6 +28,10 @@ _ANSWER = {
     "diff": "Answer with a unified diff against the current code (lines starting with ---, +++, "
     "@@, space, - and +) in a single ```diff code block and nothing else.",
 }
+_MULTI_FILE_ANSWER = (
+    "Answer with a unified diff in a single ```diff code block and nothing else. Name each file "
+    "in its --- a/PATH and +++ b/PATH headers exactly as above. Change only these files: {files}."
+)
 
 # Several samples of one prompt from a small model tend to repeat one idea; giving each sample a
 # different general direction spreads them over the kinds of speedup that exist.
@@ -51,7 +56,7 @@ class LLMOptimizer:
         self, provider: Provider, temperature: float, max_tokens: int, answer_format: str = "module"
     ) -> None:
         self.provider, self.temperature, self.max_tokens = provider, temperature, max_tokens
-        self.answer_instruction = _ANSWER[answer_format]
+        self.answer_format = answer_format
         self._examples: dict[str, str] = {}  # per target, worked out once
         self._examples_lock = threading.Lock()
 
@@ -61,8 +66,13 @@ class LLMOptimizer:
                 self._examples[target.address] = examples(target)
             return self._examples[target.address]
 
+    def answer_instruction(self, target: Target) -> str:
+        if is_multi_file(target):
+            return _MULTI_FILE_ANSWER.format(files=", ".join(target.config.editable))
+        return _ANSWER[self.answer_format]
+
     def propose(
-        self, target: Target, current: str, profile: str, history: str, hint: str = ""
+        self, target: Target, current: Code, profile: str, history: str, hint: str = ""
     ) -> Proposal:
         prompt = render(
             "optimizer",
@@ -73,11 +83,11 @@ class LLMOptimizer:
             equivalence=_equivalence(target),
             bench_sizes=target.config.inputs.bench_sizes,
             examples=self.examples(target),
-            code=current.rstrip(),
+            code=shown(target, current),
             profile=profile or "(not available)",
             history=history or "(none yet)",
             hint=f"{hint}\n\n" if hint else "",
-            answer_instruction=self.answer_instruction,
+            answer_instruction=self.answer_instruction(target),
         )
         name = self.provider.name
         messages = [Message("system", _SYSTEM), Message("user", prompt.text)]
@@ -87,7 +97,7 @@ class LLMOptimizer:
             call = ModelCall("optimizer", name, prompt.version, prompt.text, "", error=str(exc))
             return Proposal(None, f"model call failed: {exc}", call)
         call = ModelCall.of("optimizer", name, prompt.version, prompt.text, done)
-        parsed = parse_answer(done.text, current, target.entry_file.name, target.function)
+        parsed = parse_answer(done.text, current, entry_path(target), target.function)
         return Proposal(parsed.source, parsed.problem, call)
 
 

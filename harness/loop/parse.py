@@ -1,5 +1,9 @@
-"""Turn a model's answer into a whole module: a fenced code block, or a unified diff applied to
-the current code. Small models wrap code in prose and several fences; both are handled."""
+"""Turn a model's answer into whole code: a fenced code block, or a unified diff applied to the
+current code. Small models wrap code in prose and several fences; both are handled.
+
+For a target with several editable files the code is every file's text by path: a diff may touch
+any of them and nothing else, and a bare code block replaces the entry module.
+"""
 
 import ast
 import re
@@ -8,28 +12,35 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.targets.code import Code
+
 _FENCE = re.compile(r"```[ \t]*([\w+-]*)[^\n]*\n(.*?)(?:```|\Z)", re.DOTALL)
 
 
 @dataclass(frozen=True)
 class Parsed:
-    """The module source, or the reason there is none."""
+    """The new code, or the reason there is none."""
 
-    source: str | None
+    source: Code | None
     problem: str | None = None
 
 
-def parse_answer(answer: str, current: str, filename: str, function: str) -> Parsed:
+def parse_answer(answer: str, current: Code, entry: str, function: str) -> Parsed:
+    """`entry`: the entry module's file name, or its key in `current` if that holds several."""
     if not answer.strip():
         return Parsed(None, "empty answer")
     blocks = [(lang.lower(), body) for lang, body in _FENCE.findall(answer)]
     diffs = [body for lang, body in blocks if lang in {"diff", "patch"} or _looks_like_diff(body)]
+    if not diffs and not blocks and _looks_like_diff(answer):
+        diffs = [answer]
     if diffs:
-        return apply_diff(current, diffs[-1], filename)
-    if not blocks and _looks_like_diff(answer):
-        return apply_diff(current, answer, filename)
-    candidates = [body for _, body in blocks] or [answer]
-    return _pick_module(candidates, function)
+        if isinstance(current, dict):
+            return apply_multi_file_diff(current, diffs[-1])
+        return apply_diff(current, diffs[-1], entry)
+    module = _pick_module([body for _, body in blocks] or [answer], function)
+    if isinstance(current, dict) and isinstance(module.source, str):
+        return Parsed(current | {entry: module.source})
+    return module
 
 
 def _looks_like_diff(text: str) -> bool:
@@ -63,12 +74,58 @@ def apply_diff(current: str, diff: str, filename: str) -> Parsed:
     """
     diff = re.sub(r"^--- .*$", f"--- a/{filename}", diff, flags=re.MULTILINE)
     diff = re.sub(r"^\+\+\+ .*$", f"+++ b/{filename}", diff, flags=re.MULTILINE)
+    applied = _git_apply({filename: current}, diff)
+    return Parsed(applied[filename]) if isinstance(applied, dict) else Parsed(None, applied)
+
+
+def apply_multi_file_diff(current: dict[str, str], diff: str) -> Parsed:
+    """Apply a diff over several editable files. Every header must name one of them (a path may
+    drop leading folders if it stays unambiguous); a diff touching any other file is refused."""
+    headers = {}
+    for header in _HEADER.finditer(diff):
+        marker, named = header.group(1), header.group(2).split("\t")[0].strip()
+        path = _editable_path(named, current)
+        if path is None:
+            editable = ", ".join(sorted(current))
+            return Parsed(None, f"the diff touches {named}, which is not editable ({editable})")
+        headers[header.group(0)] = f"{marker} {'a' if marker == '---' else 'b'}/{path}"
+    if not headers:
+        return Parsed(None, "the diff names no file")
+    files = dict(current)
+    # One file at a time: `--recount` would count the next file's `--- ` header as a removal.
+    for part in _FILE_START.split(_HEADER.sub(lambda header: headers[header.group(0)], diff)):
+        if part.strip():
+            applied = _git_apply(files, part)
+            if isinstance(applied, str):
+                return Parsed(None, applied)
+            files = applied
+    return Parsed(files)
+
+
+_HEADER = re.compile(r"^(---|\+\+\+) (.*)$", re.MULTILINE)
+_FILE_START = re.compile(r"^(?=--- .*\n\+\+\+ )", re.MULTILINE)
+
+
+def _editable_path(named: str, editable: dict[str, str]) -> str | None:
+    if named == "/dev/null":
+        return None  # creating or deleting a file: not an edit of an editable one
+    bare = re.sub(r"^[ab]/", "", named)
+    if bare in editable:
+        return bare
+    endings = [path for path in editable if path.endswith("/" + bare)]
+    return endings[0] if len(endings) == 1 else None
+
+
+def _git_apply(current: dict[str, str], diff: str) -> dict[str, str] | str:
+    """The files after `git apply`, or why the diff does not apply."""
     with tempfile.TemporaryDirectory(prefix="harness-diff-") as tmp:
         folder = Path(tmp)
-        (folder / filename).write_text(current, encoding="utf-8")
-        (folder / "change.diff").write_text(diff if diff.endswith("\n") else diff + "\n")
+        for path, text in current.items():
+            (folder / path).parent.mkdir(parents=True, exist_ok=True)
+            (folder / path).write_text(text, encoding="utf-8")
+        (folder / ".change.diff").write_text(diff if diff.endswith("\n") else diff + "\n")
         done = subprocess.run(
-            ["git", "apply", "--recount", "change.diff"],
+            ["git", "apply", "--recount", ".change.diff"],
             cwd=folder,
             capture_output=True,
             text=True,
@@ -76,5 +133,5 @@ def apply_diff(current: str, diff: str, filename: str) -> Parsed:
         )
         if done.returncode != 0:
             reason = (done.stderr.strip().splitlines() or ["git apply failed"])[0]
-            return Parsed(None, f"the diff does not apply: {reason}")
-        return Parsed((folder / filename).read_text(encoding="utf-8"))
+            return f"the diff does not apply: {reason}"
+        return {path: (folder / path).read_text(encoding="utf-8") for path in current}

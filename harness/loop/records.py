@@ -4,6 +4,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from harness.providers.base import Completion
+from harness.targets.code import Code
 
 Status = Literal["accepted", "rejected", "invalid"]
 
@@ -46,7 +47,7 @@ class CandidateRecord:
     status: Status
     reason: str
     seed: int
-    source: str | None = None
+    source: Code | None = None
     diff: str = ""
     speedup: float | None = None
     speedup_ci: list[float] | None = None

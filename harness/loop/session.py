@@ -28,6 +28,7 @@ from harness.providers import make_provider
 from harness.roles import Optimizer, Validator
 from harness.sandbox.limits import Limits
 from harness.sandbox.process import SandboxProcess
+from harness.targets.code import Code, baseline_code, load_code, save_code
 from harness.targets.inputs import InputSource
 from harness.targets.layout import place
 from harness.targets.layout import spec as module_spec
@@ -73,8 +74,9 @@ class Session:
         self.verifier = Verifier(settings.bench)
         self.journal = Journal(folder / "journal.jsonl")
         self.id = folder.name
-        self.original = target.baseline_source()
-        self.best, self.best_id = self.original, "original"
+        self.original: Code = baseline_code(target)
+        self.best: Code = self.original
+        self.best_id = "original"
         self.records: list[CandidateRecord] = []
         self.steps: list[CandidateRecord] = []  # the accepted chain, original -> best
         self.pending: list[CandidateRecord] = []  # judged in a round that did not finish
@@ -88,7 +90,7 @@ class Session:
         if not start.exists():
             data = {"target": self.target.address, "settings": self.settings.model_dump()}
             start.write_text(json.dumps(data, indent=1))
-            (self.folder / "original.py").write_text(self.original, encoding="utf-8")
+            save_code(self.original, self.folder, "original")
 
     @classmethod
     def resume(cls, folder: Path) -> "Session":
@@ -99,7 +101,10 @@ class Session:
             raise HarnessError(f"cannot resume {folder}: {exc}") from None
         target = load_target(start["target"])
         session = cls(target, SessionSettings.model_validate(start["settings"]), folder)
-        session.original = (folder / "original.py").read_text(encoding="utf-8")
+        try:
+            session.original = load_code(folder, "original")
+        except (OSError, ValueError) as exc:
+            raise HarnessError(f"cannot resume {folder}: {exc}") from None
         session.best = session.original
         session._replay(session.journal.entries())
         return session

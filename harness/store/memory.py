@@ -9,6 +9,7 @@ from harness.store.entries import (
     finished_fields,
     session_row,
 )
+from harness.targets.code import artifact_files
 
 
 class MemoryStore:
@@ -26,7 +27,8 @@ class MemoryStore:
         rows = self._candidates[session_id]
         rows[:] = [row for row in rows if row["candidate"] != entry.record.id]
         rows.append(candidate_row(session_id, entry))
-        self.artifacts[(entry.record.id, "candidate.py")] = entry.record.source or ""
+        for name, text in artifact_files(entry.record.source).items():
+            self.artifacts[(entry.record.id, name)] = text
 
     def finish_session(self, session_id: str, result: dict[str, Any]) -> None:
         self._finished[session_id] = finished_fields(result)

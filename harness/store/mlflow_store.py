@@ -27,6 +27,7 @@ from harness.store.entries import (
     typed,
 )
 from harness.store.traces import log_calls
+from harness.targets.code import artifact_files
 
 if TYPE_CHECKING:
     from mlflow import MlflowClient
@@ -150,7 +151,7 @@ class MLflowStore:
     def _log_artifacts(self, run_id: str, entry: CandidateEntry) -> None:
         """All of a candidate's files in one upload (one call per file costs 3-6 ms each)."""
         record = entry.record
-        texts = {"candidate.py": record.source, "diff.patch": record.diff or None}
+        texts = {**artifact_files(record.source), "diff.patch": record.diff or None}
         documents = {
             "verdict.json": record.verdict,
             "review.json": record.review,
@@ -159,6 +160,7 @@ class MLflowStore:
         with tempfile.TemporaryDirectory(prefix="harness-artifacts-") as folder:
             for name, text in texts.items():
                 if text is not None:
+                    Path(folder, name).parent.mkdir(parents=True, exist_ok=True)
                     Path(folder, name).write_text(text, encoding="utf-8")
             for name, document in documents.items():
                 if document is not None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from harness.sandbox.limits import Limits
 from harness.sandbox.process import SandboxSpec
+from harness.targets.code import Code, entry_text, files
 
 if TYPE_CHECKING:
     from harness.targets.loader import Target
@@ -30,18 +31,21 @@ class RepoLayout:
     recorded: Path | None  # recorded calls' arguments, one JSON line each
 
 
-def place(target: "Target", source: str, folder: Path) -> Path:
-    """Write `source` as the target's entry module under `folder`, ready to import; returns the
-    module file. Import it with `spec(...)`, which knows the import root."""
+def place(target: "Target", code: Code, folder: Path) -> Path:
+    """Write `code` as the target's module (or package) under `folder`, ready to import; returns
+    the entry module's file. Import it with `spec(...)`, which knows the import root."""
     folder.mkdir(parents=True, exist_ok=True)
     layout = target.layout
     if layout is None:
         module_file = folder / target.entry_file.name
-    else:
-        shutil.copytree(layout.package, folder / layout.package.name, ignore=_SKIP)
-        module_file = folder / layout.entry.relative_to(layout.package.parent)
-    module_file.write_text(source, encoding="utf-8")
-    return module_file
+        module_file.write_text(entry_text(target, code), encoding="utf-8")
+        return module_file
+    shutil.copytree(layout.package, folder / layout.package.name, ignore=_SKIP)
+    for path, text in files(target, code).items():
+        (folder / (layout.root / path).relative_to(layout.package.parent)).write_text(
+            text, encoding="utf-8"
+        )
+    return folder / layout.entry.relative_to(layout.package.parent)
 
 
 def spec(

@@ -87,7 +87,27 @@ def _layout(repo: Path, target: RepoTarget, toml_path: Path) -> RepoLayout:
     recorded = repo / target.inputs.recorded if target.inputs.recorded else None
     if recorded is not None and not recorded.is_file():
         raise ConfigError(f"{toml_path}: recorded inputs {recorded} not found; run harness init")
+    _check_editable(repo, package, entry, target, toml_path)
     return RepoLayout(repo, package, entry, _snapshot(package), recorded)
+
+
+def _check_editable(
+    repo: Path, package: Path, entry: Path, target: RepoTarget, toml_path: Path
+) -> None:
+    """Candidates may change only editable files, and a process imports only the package: an
+    editable file outside it could never take effect."""
+    for relative in target.editable:
+        path = (repo / relative).resolve()
+        if not path.is_file() or path.suffix != ".py" or not path.is_relative_to(package.resolve()):
+            raise ConfigError(
+                f"{toml_path}: target {target.name}: editable {relative!r} is not a .py file "
+                f"of package {package.relative_to(repo)}; list only its modules"
+            )
+    if entry.relative_to(repo).as_posix() not in target.editable:
+        raise ConfigError(
+            f"{toml_path}: target {target.name}: list the entry module "
+            f"{entry.relative_to(repo).as_posix()!r} in `editable`"
+        )
 
 
 def _snapshot(package: Path) -> Path:

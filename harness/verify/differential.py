@@ -12,6 +12,7 @@ from typing import Any
 from harness.errors import TargetError
 from harness.sandbox.limits import Limits
 from harness.sandbox.process import CallResult, SandboxProcess
+from harness.targets.code import Code
 from harness.targets.equivalence import compare, exact
 from harness.targets.layout import place, reference_spec
 from harness.targets.layout import spec as module_spec
@@ -41,14 +42,13 @@ class Mismatch:
 class Differential:
     """Owns a candidate process and a reference process for one verification."""
 
-    def __init__(self, target: Target, candidate_file: Path, workdir: Path) -> None:
+    def __init__(self, target: Target, candidate: Code, workdir: Path) -> None:
         self.target = target
         limits = target.config.limits
         self.timeout = limits.call_timeout_seconds
         sandbox_limits = Limits(cpu_seconds=limits.cpu_seconds, memory_mb=limits.memory_mb)
         candidate_dir = workdir / "candidate"
-        source = candidate_file.read_text(encoding="utf-8")
-        module_file = place(target, source, candidate_dir / "src")
+        module_file = place(target, candidate, candidate_dir / "src")
         self.candidate = SandboxProcess(
             module_spec(target, module_file, candidate_dir, sandbox_limits)
         )

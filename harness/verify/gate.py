@@ -5,6 +5,7 @@ import tempfile
 from pathlib import Path
 
 from harness.bench.runner import BenchOutcome, BenchSettings, InterleavedBenchmark
+from harness.targets.code import Code, baseline_code
 from harness.targets.inputs import InputSource
 from harness.targets.loader import Target
 from harness.verify.differential import Differential
@@ -30,19 +31,16 @@ class Verifier:
         self.last_outcome: BenchOutcome | None = None  # the latest verdict's timings, if any
 
     def evaluate(
-        self, target: Target, source: str, seed: int | None = None, baseline: str | None = None
+        self, target: Target, source: Code, seed: int | None = None, baseline: Code | None = None
     ) -> Verdict:
         verdict = Verdict(target=target.name, seed=new_seed() if seed is None else seed)
         self.last_outcome = None
         with tempfile.TemporaryDirectory(prefix="harness-verify-") as tmp:
             workdir = Path(tmp)
-            candidate_file = workdir / target.entry_file.name
-            candidate_file.write_text(source, encoding="utf-8")
-            differential = Differential(target, candidate_file, workdir)
+            differential = Differential(target, source, workdir)
             context = GateContext(
                 target,
                 source,
-                candidate_file,
                 verdict.seed,
                 InputSource(target),
                 differential,
@@ -51,7 +49,7 @@ class Verifier:
             settings = self._bench_settings(target)
             bench = None
             if settings is not None:
-                bench = prepare_benchmark(context, settings, baseline or target.baseline_source())
+                bench = prepare_benchmark(context, settings, baseline or baseline_code(target))
             try:
                 if self._correct(context, verdict) and bench is not None and settings is not None:
                     self._benchmark(context, verdict, bench, settings)

@@ -98,12 +98,17 @@ class Finding:
         return f"line {self.line}: {self.message}"
 
 
-def screen(source: str, function: str, arity: int) -> list[Finding]:
-    """All findings for `source`; an empty list means it passes. Raises SyntaxError."""
+def screen(
+    source: str, function: str | None, arity: int, in_package: bool = False
+) -> list[Finding]:
+    """All findings for `source`; an empty list means it passes. Raises SyntaxError.
+    `function`: the entry function the module must define (None: a helper module).
+    `in_package`: the module runs inside its package, so relative imports are fine."""
     tree = ast.parse(source)
-    visitor = _Screen()
+    visitor = _Screen(in_package)
     visitor.visit(tree)
-    return [*_entry_findings(tree, function, arity), *visitor.findings]
+    entry = _entry_findings(tree, function, arity) if function is not None else []
+    return [*entry, *visitor.findings]
 
 
 def _entry_findings(tree: ast.Module, function: str, arity: int) -> list[Finding]:
@@ -132,7 +137,8 @@ def _entry_findings(tree: ast.Module, function: str, arity: int) -> list[Finding
 
 
 class _Screen(ast.NodeVisitor):
-    def __init__(self) -> None:
+    def __init__(self, in_package: bool) -> None:
+        self.in_package = in_package
         self.findings: list[Finding] = []
         self.module_aliases: dict[str, str] = {}
 
@@ -147,7 +153,7 @@ class _Screen(ast.NodeVisitor):
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         module = node.module or ""
-        if node.level:
+        if node.level and not self.in_package:
             self.flag(node, "uses a relative import (the module must stand alone)")
         self._check_module(node, module)
         for alias in node.names:

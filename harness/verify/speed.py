@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from harness.bench.runner import BenchOutcome, BenchSettings, Contender, InterleavedBenchmark
 from harness.bench.stats import coefficient_of_variation, decide
 from harness.sandbox.limits import spare_cores
+from harness.targets.code import Code
 from harness.verify.verdict import Check
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ class SpeedReport:
 
 
 def prepare_benchmark(
-    context: "GateContext", settings: BenchSettings, baseline_source: str
+    context: "GateContext", settings: BenchSettings, baseline_source: Code
 ) -> InterleavedBenchmark:
     """The benchmark of this candidate against `baseline_source`, its first processes already
     starting (at low priority) so that they are ready when the correctness stages are done."""

@@ -11,6 +11,7 @@ from hypothesis.errors import NoSuchExample
 
 from harness.errors import TargetError
 from harness.sandbox.process import SandboxError
+from harness.targets.code import Code, entry_path, files, is_multi_file
 from harness.targets.inputs import Case, InputSource
 from harness.targets.loader import Target
 from harness.verify.differential import Differential, Mismatch, shown
@@ -22,8 +23,7 @@ from harness.verify.verdict import Check, Counterexample
 @dataclass
 class GateContext:
     target: Target
-    source: str
-    candidate_file: Path
+    source: Code
     seed: int
     inputs: InputSource
     differential: Differential
@@ -39,13 +39,18 @@ Stage = Callable[[GateContext], Check | None]
 
 
 def static_screen(ctx: GateContext) -> Check:
-    name = "static screen"
-    try:
-        findings = screen(ctx.source, ctx.target.function, ctx.target.arity)
-    except SyntaxError as exc:
-        return Check(name, False, f"syntax error at line {exc.lineno}: {exc.msg}")
-    if findings:
-        return Check(name, False, "; ".join(map(str, findings)))
+    name, target = "static screen", ctx.target
+    entry, problems = entry_path(target), []
+    for path, text in files(target, ctx.source).items():
+        where = f"{path}: " if is_multi_file(target) else ""
+        try:
+            function = target.function if path == entry else None
+            findings = screen(text, function, target.arity, target.layout is not None)
+            problems += [f"{where}{finding}" for finding in findings]
+        except SyntaxError as exc:
+            problems.append(f"{where}syntax error at line {exc.lineno}: {exc.msg}")
+    if problems:
+        return Check(name, False, "; ".join(problems))
     return Check(name, True, "no flagged constructs; entry function found with the right arity")
 
 
@@ -155,7 +160,7 @@ def start_target_tests(ctx: GateContext) -> None:
     differential stages and `target_tests` collects them."""
     command = ctx.target.config.test_command
     if command:
-        ctx.tests = TestRun(ctx.target, ctx.candidate_file, command, ctx.workdir)
+        ctx.tests = TestRun(ctx.target, ctx.source, command, ctx.workdir)
 
 
 def target_tests(ctx: GateContext) -> Check | None:

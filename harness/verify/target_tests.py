@@ -13,6 +13,7 @@ from pathlib import Path
 from harness.discover.probe import copy_working_tree, import_roots
 from harness.sandbox.limits import Limits, child_env, isolation_prefix, set_limits
 from harness.sandbox.process import WORKER, sandbox_roots
+from harness.targets.code import Code, write_code
 from harness.targets.loader import Target
 
 # Every Python process the test command starts installs the sandbox's audit hook first.
@@ -29,10 +30,10 @@ class TestRun:
     """A target's own test command against a candidate, running in the background from
     construction (it takes a core of its own while the differential stages use the other)."""
 
-    def __init__(self, target: Target, candidate_file: Path, command: str, workdir: Path) -> None:
+    def __init__(self, target: Target, candidate: Code, command: str, workdir: Path) -> None:
         copy = workdir / "target-tests"
-        root = _copy_target(target, copy)
-        shutil.copyfile(candidate_file, copy / target.entry_file.relative_to(root))
+        _copy_target(target, copy)
+        write_code(target, candidate, copy)
         # The copy's packages come first: an installed (e.g. editable) original must not win.
         paths = [_guard_dir(workdir, copy), *(import_roots(copy) if target.layout else [])]
         env = child_env(copy) | {"PYTHONPATH": os.pathsep.join(map(str, paths))}
@@ -80,13 +81,12 @@ class TestRun:
         self._output.close()
 
 
-def _copy_target(target: Target, copy: Path) -> Path:
-    """Copy the target folder, or a repository target's working tree; returns what was copied."""
+def _copy_target(target: Target, copy: Path) -> None:
+    """Copy the target folder, or a repository target's working tree."""
     if target.layout is None:
         shutil.copytree(target.folder, copy, ignore=shutil.ignore_patterns("__pycache__", ".*"))
-        return target.folder
-    copy_working_tree(target.layout.root, copy)
-    return target.layout.root
+    else:
+        copy_working_tree(target.layout.root, copy)
 
 
 def _guard_dir(workdir: Path, copy: Path) -> Path:
