@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: setup model run test lint browser
+.PHONY: setup model run test lint browser postgres
 
 # llama-cpp-python has no binary wheel on PyPI: it is built once (a portable CPU build, about
 # 5 minutes on 2 cores) into a wheel cache that every later set-up reuses.
@@ -39,15 +39,14 @@ lint: setup
 # The UI test drives Debian's Chromium (Playwright never downloads a browser here); install it
 # where this user may, otherwise that one test is skipped with a note (never under CI=true).
 browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	  elif command -v apt-get >/dev/null && sudo -n true 2>/dev/null; then \
-	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	  else \
-	    echo "note: no /usr/bin/chromium and no way to install it: the browser test is skipped"; \
-	  fi; \
-	fi
+	@[ -x /usr/bin/chromium ] || .ci/apt-install \
+	  "no /usr/bin/chromium and no way to install it: the browser test is skipped" chromium
 
-test: lint browser model
+# PostgreSQL for the test of several tuning workers sharing one study; installed only when
+# neither PATH nor Debian's /usr/lib/postgresql/*/bin has initdb (the test looks in both).
+postgres:
+	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  .ci/apt-install "no PostgreSQL and no way to install it: its tuning test is skipped" postgresql
+
+test: lint browser model postgres
 	$(VENV)/bin/pytest

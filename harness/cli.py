@@ -5,9 +5,13 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from harness.errors import HarnessError
+
+if TYPE_CHECKING:
+    from harness.targets.code import Code
+    from harness.targets.loader import Target
 
 
 class _Parser(argparse.ArgumentParser):
@@ -20,18 +24,21 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     verify = commands.add_parser("verify", help="verdict on a candidate module for a target")
     verify.add_argument("target", help="bundled target name or path to a target folder")
-    verify.add_argument("--candidate", required=True, type=Path, help="module replacing the entry")
+    verify.add_argument(
+        "--candidate", required=True, type=Path, help="module replacing the entry, or a .diff"
+    )
     verify.add_argument("--json", action="store_true", help="print one JSON object")
     verify.add_argument("--seed", type=int, help="seed for inputs (default: fresh)")
     verify.add_argument("--min-gain", type=float, help="speedup margin (default: the target's)")
     verify.add_argument("--budget", type=float, default=10.0, help="benchmark seconds at most")
     bench = commands.add_parser("bench", help="time baseline, candidate and reference")
     bench.add_argument("target", help="bundled target name or path to a target folder")
-    bench.add_argument("--candidate", type=Path, help="module replacing the entry (optional)")
+    bench.add_argument("--candidate", type=Path, help="module replacing the entry, or a .diff")
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument("--seed", type=int, help="seed for inputs (default: fresh)")
     bench.add_argument("--budget", type=float, default=10.0, help="seconds of measuring at most")
     _add_run(commands)
+    _add_tune(commands)
     ui = commands.add_parser("ui", help="the MLflow UI on 127.0.0.1 against the store")
     ui.add_argument("--port", type=int, default=5000, help="port (default 5000)")
     ui.add_argument("--tracking-uri", help="store to show (default: as for harness run)")
@@ -77,6 +84,27 @@ def _add_run(commands: Any) -> None:
     _add_store_flags(run)
 
 
+def _add_tune(commands: Any) -> None:
+    tune = commands.add_parser("tune", help="search session settings with Optuna")
+    tune.add_argument("target", nargs="?", help="bundled target name or path to a target folder")
+    tune.add_argument("--trials", type=int, default=10, help="trials this worker runs (default 10)")
+    tune.add_argument(
+        "--storage", help="Optuna storage URL (default: results/optuna.db; postgresql://... shares)"
+    )
+    tune.add_argument("--study", help="study name (default: TARGET-OBJECTIVE)")
+    tune.add_argument("--space", type=Path, help="TOML file overriding the search space")
+    tune.add_argument(
+        "--objective",
+        choices=["speedup", "speedup-per-dollar", "both"],
+        default="speedup",
+        help="what a trial is worth (default speedup; both: a Pareto front with cost)",
+    )
+    tune.add_argument("--rounds", type=int, help="every trial runs R rounds (not searched)")
+    tune.add_argument("--show", action="store_true", help="the best settings; CSV and TOML files")
+    tune.add_argument("--tracking-uri", help="MLflow tracking URI (default: as for harness run)")
+    tune.add_argument("--json", action="store_true", help="print one JSON object")
+
+
 def _add_store_flags(parser: Any) -> None:
     parser.add_argument(
         "--store", default="mlflow", help="experiment store: mlflow (default) or memory"
@@ -87,11 +115,22 @@ def _add_store_flags(parser: Any) -> None:
     )
 
 
-def _read_candidate(path: Path) -> str:
+def _read_candidate(target: "Target", path: Path) -> "Code":
+    """A module replacing the entry, or a unified diff (.diff/.patch) of the editable files."""
+    from harness.loop.parse import parse_answer
+    from harness.targets.code import baseline_code, entry_path
+
     try:
-        return path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise HarnessError(f"cannot read candidate {path}: {exc}") from None
+    current = baseline_code(target)
+    if path.suffix not in {".diff", ".patch"}:
+        return current | {entry_path(target): text} if isinstance(current, dict) else text
+    parsed = parse_answer(text, current, entry_path(target), target.function)
+    if parsed.source is None:
+        raise HarnessError(f"candidate {path}: {parsed.problem}; make it a diff of {target.name}")
+    return parsed.source
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -101,7 +140,7 @@ def _verify(args: argparse.Namespace) -> int:
     from harness.verify.render import print_verdict
 
     target = load_target(args.target)
-    source = _read_candidate(args.candidate)
+    source = _read_candidate(target, args.candidate)
     verifier = Verifier(BenchSettings(budget_seconds=args.budget), min_gain=args.min_gain)
     verdict = verifier.evaluate(target, source, seed=args.seed)
     if args.json:
@@ -119,7 +158,7 @@ def _bench(args: argparse.Namespace) -> int:
     from harness.verify.gate import new_seed
 
     target = load_target(args.target)
-    candidate = _read_candidate(args.candidate) if args.candidate else None
+    candidate = _read_candidate(target, args.candidate) if args.candidate else None
     seed = new_seed() if args.seed is None else args.seed
     outcome, rows, path = bench(target, candidate, BenchSettings(budget_seconds=args.budget), seed)
     if args.json:
@@ -143,6 +182,12 @@ def _run(args: argparse.Namespace) -> int:
     result = run(args.target, settings, args.resume, quiet=args.json, store=store)
     print_summary(result, args.json)
     return 0
+
+
+def _tune(args: argparse.Namespace) -> int:
+    from harness.tune.command import tune_command
+
+    return tune_command(args)
 
 
 def _ui(args: argparse.Namespace) -> int:
@@ -198,8 +243,8 @@ def _init(args: argparse.Namespace) -> int:
 def _apply(args: argparse.Namespace) -> int:
     from harness.loop.command import apply
 
-    path = apply(args.session)
-    print(f"wrote the final code of {args.session} to {path}")
+    paths = apply(args.session)
+    print(f"wrote the final code of {args.session} to {', '.join(map(str, paths))}")
     return 0
 
 
@@ -207,6 +252,7 @@ _COMMANDS = {
     "verify": _verify,
     "bench": _bench,
     "run": _run,
+    "tune": _tune,
     "apply": _apply,
     "init": _init,
     "ui": _ui,

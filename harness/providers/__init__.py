@@ -13,6 +13,7 @@ _PROVIDERS = {
     "openai": "harness.providers.openai_provider:OpenAIProvider",
     "anthropic": "harness.providers.anthropic_provider:AnthropicProvider",
     "fake": "harness.providers.fake:FakeProvider",
+    "fake-tuned": "harness.providers.fake_tuned:FakeTunedProvider",
     "local": "harness.providers.local_provider:LocalProvider",
 }
 
