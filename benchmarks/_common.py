@@ -1,17 +1,28 @@
 """Shared helpers for the benchmark scripts: timing a verdict and writing figures."""
 
 import json
+import shutil
 import statistics
 import time
 from pathlib import Path
 from typing import Any
 
 from harness.bench.runner import BenchSettings
-from harness.targets.loader import Target
+from harness.targets.loader import BUNDLED_TARGETS, Target
 from harness.verify.gate import Verifier
 from harness.verify.verdict import Verdict
 
-RESULTS = Path(__file__).resolve().parent.parent / "results" / "benchmarks"
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "results" / "benchmarks"
+
+
+def copy_bundled(name: str, root: Path) -> Path:
+    """A bundled target and its reference copied under `root`, outside any git repository, so
+    sessions on it make no branches."""
+    shutil.copytree(BUNDLED_TARGETS / name, root / "targets" / name)
+    (root / "reference_impls").mkdir(exist_ok=True)
+    shutil.copy(REPO / "reference_impls" / f"{name}.py", root / "reference_impls")
+    return root / "targets" / name
 
 
 def timed_verdict(

@@ -13,13 +13,12 @@ Writes results/benchmarks/local_model.json after every target.
 
 import argparse
 import math
-import shutil
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from _common import RESULTS, write
+from _common import RESULTS, copy_bundled, write
 from rich.console import Console
 
 from harness.loop.finish import finish
@@ -27,16 +26,7 @@ from harness.loop.records import CandidateRecord
 from harness.loop.session import Session
 from harness.loop.settings import SessionSettings
 from harness.providers.models import DEFAULT_MODEL
-from harness.targets.loader import BUNDLED_TARGETS, bundled_names, load_target
-
-REPO = Path(__file__).resolve().parent.parent
-
-
-def _copy(name: str, root: Path) -> Path:
-    shutil.copytree(BUNDLED_TARGETS / name, root / "targets" / name)
-    (root / "reference_impls").mkdir(exist_ok=True)
-    shutil.copy(REPO / "reference_impls" / f"{name}.py", root / "reference_impls")
-    return root / "targets" / name
+from harness.targets.loader import bundled_names, load_target
 
 
 def _shares(records: list[CandidateRecord]) -> dict[str, float]:
@@ -57,7 +47,7 @@ def one_target(name: str, minutes: float, root: Path) -> dict[str, Any]:
         optimizer=f"local:{DEFAULT_MODEL}", budget_minutes=minutes, rounds=10_000, patience=10_000
     )
     folder = RESULTS / "local_model" / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}"
-    session = Session(load_target(str(_copy(name, root))), settings, folder)
+    session = Session(load_target(str(copy_bundled(name, root))), settings, folder)
     started = time.monotonic()
     reason = session.run()
     session_minutes = (time.monotonic() - started) / 60

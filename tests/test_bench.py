@@ -79,13 +79,14 @@ def test_min_gain_from_the_run_overrides_the_target(squares: Target) -> None:
 def _outcome(
     base_wall: list[float], base_timed: list[float], cand_wall: list[float], cand_timed: list[float]
 ) -> BenchOutcome:
-    base = SideRecord(
-        "baseline", block_medians=base_timed, times=base_timed, wall=base_wall, timed=base_timed
-    )
-    cand = SideRecord(
-        "candidate", block_medians=cand_timed, times=cand_timed, wall=cand_wall, timed=cand_timed
-    )
-    return BenchOutcome({"baseline": base, "candidate": cand}, 5, "decided", 1.0)
+    """One round per block: each wall and timed figure is a round's and a block's."""
+
+    def side(label: str, wall: list[float], timed: list[float]) -> SideRecord:
+        untimed = [w - t for w, t in zip(wall, timed, strict=True)]
+        return SideRecord(label, timed, timed, wall, timed, untimed=untimed)
+
+    base, cand = side("baseline", base_wall, base_timed), side("candidate", cand_wall, cand_timed)
+    return BenchOutcome({"baseline": base, "candidate": cand}, 1, "decided", 1.0)
 
 
 def _report(outcome: BenchOutcome, speedup: float, wall_speedup: float) -> SpeedReport:

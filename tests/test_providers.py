@@ -115,7 +115,9 @@ def test_missing_key_names_the_variable(
 
 
 def test_unknown_provider_lists_the_valid_ones() -> None:
-    with pytest.raises(ConfigError, match="valid providers: anthropic, fake, local, openai"):
+    with pytest.raises(
+        ConfigError, match="valid providers: anthropic, fake, fake-tuned, local, openai"
+    ):
         make_provider("gemini:pro")
 
 

@@ -103,9 +103,11 @@ def test_init_then_a_session_lands_only_the_faster_correct_change(
     result = json.loads(done.stdout)
     journal = (results / result["session"] / "journal.jsonl").read_text().splitlines()
     candidates = [json.loads(line) for line in journal if '"candidate"' in line]
-    assert [c["status"] for c in candidates] == ["rejected", "accepted"], candidates
-    assert "recorded call" in candidates[0]["reason"]  # the wrong one, by the frozen original
-    assert candidates[1]["source"] == fast
+    # Two candidates are asked for at once, so which answer each gets is up to the threads.
+    by_status = {c["status"]: c for c in candidates}
+    assert sorted(by_status) == ["accepted", "rejected"], candidates
+    assert "recorded call" in by_status["rejected"]["reason"]  # the wrong one, by the original
+    assert by_status["accepted"]["source"] == fast
     branch = result["branch"]
     assert _git(repo, "show", f"{branch}:{PACKAGE}/__init__.py") == fast.strip()
     assert _git(repo, "status", "--porcelain").splitlines() == ["?? harness.toml"]

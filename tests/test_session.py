@@ -280,7 +280,7 @@ def test_run_json_contract_settings_file_and_apply(squares_folder: Path, tmp_pat
         (["run"], "give a TARGET"),
         (
             ["run", "squares", "--optimizer", "gemini:pro"],
-            "valid providers: anthropic, fake, local, openai",
+            "valid providers: anthropic, fake, fake-tuned, local, openai",
         ),
         (["run", "squares", "--optimizer", "fake:x.json", "--rounds", "0"], "rounds"),
         (["apply", "no-such-session"], "no finished session"),

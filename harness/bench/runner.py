@@ -66,8 +66,10 @@ class SideRecord:
     label: str
     block_medians: list[float] = field(default_factory=list)
     times: list[float] = field(default_factory=list)
-    wall: list[float] = field(default_factory=list)
-    timed: list[float] = field(default_factory=list)
+    wall: list[float] = field(default_factory=list)  # per block, seen from the parent
+    timed: list[float] = field(default_factory=list)  # per block, inside the timer
+    # Per round: the wall time seen from the parent minus the timed call.
+    untimed: list[float] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     options: dict[str, Any] = field(default_factory=dict)
 
@@ -129,10 +131,13 @@ class InterleavedBenchmark:
             self._pairs.close()
             self._pairs = None
 
-    def run(self, decide_pair: tuple[str, str] | None = None) -> BenchOutcome:
-        """Measure until the pair's CI is decisive, the block limit, or the time budget."""
+    def run(
+        self, decide_pair: tuple[str, str] | None = None, stop: Callable[[], bool] | None = None
+    ) -> BenchOutcome:
+        """Measure until the pair's CI is decisive, the block limit, the time budget, or
+        `stop()` says the outcome is no longer wanted (checked after every block)."""
         started = time.monotonic()
-        with _parent_off_core(self.core), _quick_handoffs(), contextlib.ExitStack() as stack:
+        with parent_off_core(self.core), _quick_handoffs(), contextlib.ExitStack() as stack:
             self.prepare()
             assert self._pairs is not None
             pairs = self._pairs
@@ -148,7 +153,7 @@ class InterleavedBenchmark:
                 )
             inputs = BlockInputs(self._arguments, rounds)
             stack.callback(inputs.close)
-            reason = self._blocks(pairs, first, inputs, started, decide_pair)
+            reason = self._blocks(pairs, first, inputs, started, decide_pair, stop)
             if self._record_checks(wait=True) and "integrity" not in reason:
                 reason = "integrity check failed in a sampled output"
         return BenchOutcome(self.sides, rounds, reason, time.monotonic() - started)
@@ -166,6 +171,7 @@ class InterleavedBenchmark:
         inputs: BlockInputs,
         started: float,
         pair: tuple[str, str] | None,
+        stop: Callable[[], bool] | None,
     ) -> str:
         settings = self.settings
         for block in range(settings.max_blocks):
@@ -173,6 +179,8 @@ class InterleavedBenchmark:
             done = block + 1
             if self._record_checks(wait=False):
                 return f"integrity check failed in block {done}"
+            if stop is not None and stop():
+                return f"stopped after {done} blocks"
             if pair and done >= settings.min_blocks:
                 estimate = speedup_interval(
                     self.sides[pair[0]].block_medians, self.sides[pair[1]].block_medians
@@ -220,21 +228,20 @@ class InterleavedBenchmark:
 
     def _feed(
         self, processes: dict[str, SandboxProcess], order: list[str], rounds: list[RoundInput]
-    ) -> dict[str, float]:
-        """Wall time per side seen from here; a side that stopped asking for input is left out."""
-        walls = dict.fromkeys(order, 0.0)
+    ) -> dict[str, list[float]]:
+        """Each side's round times seen from here; a side that stopped asking for input is left
+        out."""
+        walls: dict[str, list[float]] = {label: [] for label in order}
         timeout = self._timeout(len(rounds))
         for label in order:
-            started = time.perf_counter()
             processes[label].bench_open(label, len(rounds), timeout)
-            walls[label] += time.perf_counter() - started
         for index, round_input in enumerate(rounds):
             for label in order[index % len(order) :] + order[: index % len(order)]:
                 started = time.perf_counter()
                 if not processes[label].bench_feed(round_input):
                     del walls[label]
                     return walls
-                walls[label] += time.perf_counter() - started
+                walls[label].append(time.perf_counter() - started)
         return walls
 
     def _unready(self, prepared: Prepared) -> bool:
@@ -247,7 +254,7 @@ class InterleavedBenchmark:
         label: str,
         process: SandboxProcess,
         result: BlockResult,
-        walls: dict[str, float],
+        walls: dict[str, list[float]],
         kept: list[Any],
     ) -> None:
         """Take in one side's block; `kept`: the arguments of the round whose output is back."""
@@ -266,7 +273,10 @@ class InterleavedBenchmark:
         side.block_medians.append(statistics.median(samples))
         side.times.extend(samples)
         side.timed.append(sum(samples))
-        side.wall.append(walls[label])
+        side.wall.append(sum(walls[label]))
+        side.untimed.extend(
+            wall - timed for wall, timed in zip(walls[label], samples, strict=False)
+        )
 
     def _warmup(self, block: int) -> list[Any]:
         return self._arguments(block, -1)
@@ -298,7 +308,7 @@ class InterleavedBenchmark:
 
 
 @contextlib.contextmanager
-def _parent_off_core(core: int | None) -> Iterator[None]:
+def parent_off_core(core: int | None) -> Iterator[None]:
     """Keep this process (input generation, checks) off the core the measured processes use."""
     spare = spare_cores(core)
     if not spare:

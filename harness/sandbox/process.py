@@ -249,17 +249,16 @@ class SandboxProcess:
         """Processes other than the child itself in the child's process group."""
         if self._proc is None:
             return 0
+        me, group = str(self._proc.pid), str(self._proc.pid).encode()
         count = 0
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            with contextlib.suppress(OSError, IndexError, ValueError):
-                state, _, group = stat.read_text().rsplit(")", 1)[1].split()[:3]
-                alive = state != "Z"  # a killed process lingers as a zombie until reaped
-                if (
-                    alive
-                    and int(group) == self._proc.pid
-                    and int(stat.parent.name) != self._proc.pid
-                ):
-                    count += 1
+        for name in os.listdir("/proc"):
+            if not name.isdigit() or name == me:
+                continue
+            with contextlib.suppress(OSError, IndexError):
+                with open(f"/proc/{name}/stat", "rb") as stat:
+                    state, _, process_group = stat.read().rsplit(b")", 1)[1].split()[:3]
+                # A killed process lingers as a zombie until reaped: not running any more.
+                count += state != b"Z" and process_group == group
         return count
 
     @property

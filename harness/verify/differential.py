@@ -5,6 +5,7 @@ candidate's process. Results arrive as decoded plain data and are compared here,
 """
 
 import hashlib
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,8 @@ class Differential:
         reference_dir.mkdir()
         self.reference = SandboxProcess(reference_spec(target, reference_dir))
         self._expected: dict[bytes, Any] = {}
+        # The correctness stages and the benchmark's output checks ask from different threads.
+        self._reference_lock = threading.Lock()
 
     def close(self) -> None:
         self.candidate.close()
@@ -63,14 +66,15 @@ class Differential:
 
     def expected(self, args: list[Any]) -> Any:
         key = hashlib.blake2b(repr(args).encode(), digest_size=16).digest()
-        if key in self._expected:
-            return self._expected[key]
-        result = self.reference.call(args, timeout=max(60.0, self.timeout))
-        self._check_reference(args, result)
-        if len(self._expected) >= _CACHED_OUTPUTS:
-            del self._expected[next(iter(self._expected))]
-        self._expected[key] = result.output
-        return result.output
+        with self._reference_lock:
+            if key in self._expected:
+                return self._expected[key]
+            result = self.reference.call(args, timeout=max(60.0, self.timeout))
+            self._check_reference(args, result)
+            if len(self._expected) >= _CACHED_OUTPUTS:
+                del self._expected[next(iter(self._expected))]
+            self._expected[key] = result.output
+            return result.output
 
     def _check_reference(self, args: list[Any], result: CallResult) -> None:
         problem = (

@@ -170,10 +170,10 @@ def target_tests(ctx: GateContext) -> Check | None:
     return Check("target's own tests", passed, detail)
 
 
-STAGES: list[Stage] = [
-    static_screen,
-    import_candidate,
-    start_target_tests,
+# Cheap and decisive: nothing is timed before the candidate is known to load.
+BEFORE_BENCHMARK: list[Stage] = [static_screen, import_candidate, start_target_tests]
+# Run beside the benchmark, on the cores it does not measure on; their verdict decides first.
+BESIDE_BENCHMARK: list[Stage] = [
     recorded_calls,
     edge_cases,
     small_inputs,

@@ -19,15 +19,21 @@ def _words(rng: np.random.Generator, count: int) -> list[str]:
 
 
 def generate(rng: random.Random, size: int) -> list[object]:
-    # numpy draws the many random choices: at benchmark size this runs once per timed round and
-    # must cost much less than the round it feeds.
+    # numpy draws the many random choices and picks the words: at benchmark size this runs once
+    # per timed round, on the core the harness itself uses, and must cost much less than the
+    # round it feeds.
     fast = np.random.default_rng(rng.getrandbits(64))
     vocabulary = _words(fast, max(1, size // 8)) + EXTRA_WORDS[: rng.randint(0, 7)]
-    # Each word appears lower-case, upper-case and capitalized, mostly lower-case.
-    forms = vocabulary * 8 + [w.upper() for w in vocabulary] + [w.capitalize() for w in vocabulary]
-    words = map(forms.__getitem__, fast.integers(0, len(forms), size=size).tolist())
-    separators = map(SEPARATORS.__getitem__, fast.integers(0, len(SEPARATORS), size=size).tolist())
-    return ["".join(map(str.__add__, words, separators)), rng.randint(0, 20)]
+    count = len(vocabulary)
+    upper, capitalized = [w.upper() for w in vocabulary], [w.capitalize() for w in vocabulary]
+    forms = np.array(vocabulary + upper + capitalized, dtype=object)
+    # Each word appears lower-case 8 times in 10, else upper-case or capitalized.
+    picks = fast.integers(0, 10 * count, size=size)
+    picks = np.where(picks < 8 * count, picks % count, picks - 7 * count)
+    parts = np.empty(2 * size, dtype=object)
+    parts[0::2] = forms[picks]
+    parts[1::2] = np.array(SEPARATORS, dtype=object)[fast.integers(0, len(SEPARATORS), size=size)]
+    return ["".join(parts.tolist()), rng.randint(0, 20)]
 
 
 def edge_cases() -> list[list[object]]:
