@@ -198,3 +198,13 @@ def test_bench_command_writes_pytest_benchmark_json(squares_folder: Path, tmp_pa
 def test_settings_refuse_unknown_keys() -> None:
     with pytest.raises(ValueError, match="extra"):
         BenchSettings.model_validate({"min_gain": 0.1, "rounds": 0})
+
+
+def test_numpy_is_preloaded_only_for_code_importing_beyond_the_standard_library() -> None:
+    from harness.targets.code import imports_only_stdlib
+
+    assert imports_only_stdlib(["import heapq\nfrom collections import Counter\n", "x = 1"])
+    assert imports_only_stdlib(["from . import helpers\nfrom .core import f\nimport os.path\n"])
+    assert not imports_only_stdlib(["import heapq\n", "import numpy as np\n"])
+    assert not imports_only_stdlib(["from scipy.spatial import distance\n"])
+    assert not imports_only_stdlib(["def broken(:\n"])

@@ -25,8 +25,8 @@ from harness.bench.pool import Prepared, ProcessPairs
 from harness.bench.prefetch import BlockInputs, InputBlock
 from harness.bench.stats import SpeedupEstimate, decide, speedup_interval
 from harness.sandbox.limits import Limits, measuring_core, spare_cores
-from harness.sandbox.process import BlockResult, RoundInput, SandboxProcess
-from harness.targets.code import Code
+from harness.sandbox.process import BlockResult, RoundInput, SandboxProcess, SandboxSpec
+from harness.targets.code import Code, files, imports_only_stdlib
 from harness.targets.layout import place, reference_spec
 from harness.targets.layout import spec as module_spec
 from harness.targets.loader import Target
@@ -114,6 +114,7 @@ class InterleavedBenchmark:
         # Timing inputs also depend on a secret, so even a known seed does not reveal them.
         self._secret = secrets.token_hex(8)
         self.sides = {c.label: SideRecord(c.label) for c in contenders}
+        self._preload = self._preloads()
         self._pairs: ProcessPairs | None = None
 
     def prepare(self) -> None:
@@ -304,7 +305,18 @@ class InterleavedBenchmark:
         else:
             module_file = place(self.target, contender.source, folder / "src")
             spec = module_spec(self.target, module_file, folder, process_limits)
-        return SandboxProcess(spec)
+        return SandboxProcess(replace(spec, preload=self._preload))
+
+    def _preloads(self) -> tuple[str, ...]:
+        """What every measured process imports before the code under test, the same for all
+        sides: nothing when all sides use the standard library alone (a process starts in
+        half the time, and starting two per block is most of this process's work), else numpy
+        (it cannot be imported once the sandbox's audit hook is on)."""
+        sources = [contender.source for contender in self.contenders]
+        if any(source is None for source in sources):  # the reference
+            return SandboxSpec.preload
+        texts = [text for s in sources if s is not None for text in files(self.target, s).values()]
+        return () if imports_only_stdlib(texts) else SandboxSpec.preload
 
 
 @contextlib.contextmanager

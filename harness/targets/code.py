@@ -6,8 +6,10 @@ target's code is always the complete set of its editable files, so any two versi
 by file and a change to a helper module is as visible as a change to the entry.
 """
 
+import ast
 import difflib
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -112,3 +114,23 @@ def shown(target: "Target", code: Code) -> str:
     return "\n\n".join(
         f"File {path}:\n```python\n{text.rstrip()}\n```" for path, text in sorted(code.items())
     )
+
+
+def imports_only_stdlib(texts: list[str]) -> bool:
+    """True when every absolute import in these modules is of the standard library (relative
+    imports stay inside the package); unreadable code counts as importing anything."""
+    for text in texts:
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError):
+            return False
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            if any(name.split(".")[0] not in sys.stdlib_module_names for name in names):
+                return False
+    return True
