@@ -147,6 +147,21 @@ def test_bad_repositories_and_workloads_get_one_line_errors(
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving the repository to another user needs root")
+def test_a_repository_git_refuses_gets_git_reason_and_fix(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A repository unpacked as root from someone else's archive is not "not a git repository"."""
+    for path in [repo, *repo.rglob("*")]:
+        os.lchown(path, 65534, 65534)
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-gitconfig"))  # no safe.directory
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    done = _init(str(repo))
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "git refuses" in done.stderr and "dubious ownership" in done.stderr
+    assert f"git config --global --add safe.directory {repo}" in done.stderr
+
+
 def test_rank_leaves_out_tests_and_third_party_code(tmp_path: Path) -> None:
     (tmp_path / "pkg").mkdir()
     (tmp_path / "tests").mkdir()

@@ -41,8 +41,19 @@ def tracked_files(repo: Path) -> list[str]:
         check=False,
     )
     if done.returncode != 0:
+        reason = done.stderr.decode(errors="replace").strip().splitlines()
+        if reason and "not a git repository" not in reason[0]:  # e.g. git's "dubious ownership"
+            raise HarnessError(
+                f"git refuses {repo}: {reason[0].removeprefix('fatal: ')}{_hint(reason)}"
+            )
         raise HarnessError(f"{repo} is not a git repository; run `git init` there first")
     return [name for name in done.stdout.decode().split("\0") if name]
+
+
+def _hint(lines: list[str]) -> str:
+    """git's own suggested command, if it gave one (indented on a later line)."""
+    commands = [line.strip() for line in lines[1:] if line.strip().startswith("git ")]
+    return f"; {commands[0]}" if commands else ""
 
 
 def copy_working_tree(repo: Path, copy: Path) -> None:
