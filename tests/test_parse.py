@@ -42,6 +42,17 @@ def test_a_unified_diff_is_applied() -> None:
     )
 
 
+def test_a_single_file_diff_naming_a_test_config_or_new_file_is_refused() -> None:
+    body = "@@ -1,5 +1,2 @@\n def f(xs):\n-    out = []\n-    for x in xs:\n"
+    body += "-        out.append(x * x)\n-    return out\n+    return [x * x for x in xs]\n"
+    for named in ("tests/helpers.py", "test_m.py", "conftest.py", "harness.toml", "/dev/null"):
+        diff = f"--- a/{named}\n+++ b/{named}\n{body}".replace("a//dev", "/dev")
+        problem = parse_answer(diff, CURRENT, "m.py", "f").problem
+        assert problem == f"the diff touches {diff.split()[1]}, which is not editable (m.py)"
+    loosely_named = parse_answer(f"--- original.py\n+++ faster.py\n{body}", CURRENT, "m.py", "f")
+    assert loosely_named.source == "def f(xs):\n    return [x * x for x in xs]\n"
+
+
 def test_a_diff_that_does_not_apply_is_reported() -> None:
     diff = "--- a/m.py\n+++ b/m.py\n@@ -1,2 +1,2 @@\n def g(ys):\n-    pass\n+    return 1\n"
     parsed = parse_answer(diff, CURRENT, "m.py", "f")

@@ -69,9 +69,14 @@ def _parses(source: str) -> bool:
 def apply_diff(current: str, diff: str, filename: str) -> Parsed:
     """Apply a unified diff to the one editable file with `git apply`.
 
-    The file names in the diff's headers are set to `filename` (models name files loosely); a
-    diff that still does not apply is the problem reported.
+    The file names in the diff's headers are set to `filename` (models name files loosely), except
+    that a diff naming a file that is plainly something else (a test, a benchmark, configuration,
+    a new or deleted file) is refused; a diff that still does not apply is the problem reported.
     """
+    for header in _HEADER.finditer(diff):
+        named = header.group(2).split("\t")[0].strip()
+        if named == "/dev/null" or _NOT_EDITABLE.search(re.sub(r"^[ab]/", "", named)):
+            return Parsed(None, f"the diff touches {named}, which is not editable ({filename})")
     diff = re.sub(r"^--- .*$", f"--- a/{filename}", diff, flags=re.MULTILINE)
     diff = re.sub(r"^\+\+\+ .*$", f"+++ b/{filename}", diff, flags=re.MULTILINE)
     applied = _git_apply({filename: current}, diff)
@@ -103,6 +108,11 @@ def apply_multi_file_diff(current: dict[str, str], diff: str) -> Parsed:
 
 
 _HEADER = re.compile(r"^(---|\+\+\+) (.*)$", re.MULTILINE)
+# Names that are never the module being optimized: tests, benchmarks, configuration, docs.
+_NOT_EDITABLE = re.compile(
+    r"(^|/)(tests?/|benchmarks?/|test_[^/]*$|[^/]*_test\.py$|conftest\.py$)"
+    r"|\.(toml|cfg|ini|json|ya?ml|txt|md|rst|lock)$"
+)
 _FILE_START = re.compile(r"^(?=--- .*\n\+\+\+ )", re.MULTILINE)
 
 
