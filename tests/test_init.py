@@ -206,3 +206,20 @@ def test_rank_leaves_out_tests_and_third_party_code(tmp_path: Path) -> None:
         ("pkg.mod:hot", 4, 1.0),
         ("pkg.mod:warm", 1, 0.1),
     ]
+
+
+def test_runs_inside_a_prepared_repository_write_under_its_git_ignored_harness_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harness.bench.command import results_dir
+
+    monkeypatch.delenv("HARNESS_RESULTS", raising=False)
+    nested = tmp_path / "repo" / "pkg"
+    nested.mkdir(parents=True)
+    monkeypatch.chdir(nested)
+    assert results_dir() == nested / "results"  # not prepared by `harness init`
+    (tmp_path / "repo" / "harness.toml").write_text("")
+    (tmp_path / "repo" / ".harness").mkdir()
+    assert results_dir() == tmp_path / "repo" / ".harness" / "results"
+    monkeypatch.setenv("HARNESS_RESULTS", str(tmp_path / "elsewhere"))
+    assert results_dir() == tmp_path / "elsewhere"

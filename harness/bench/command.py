@@ -15,8 +15,16 @@ from harness.verify.differential import Differential
 
 
 def results_dir() -> Path:
-    """Where runs write: $HARNESS_RESULTS, else ./results."""
-    return Path(os.environ.get("HARNESS_RESULTS", "results")).resolve()
+    """Where runs write: $HARNESS_RESULTS; else, when run inside a repository prepared by
+    `harness init`, its `.harness/results/` (git-ignored, so the working tree stays as it was);
+    else ./results."""
+    if "HARNESS_RESULTS" in os.environ:
+        return Path(os.environ["HARNESS_RESULTS"]).resolve()
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / "harness.toml").is_file() and (folder / ".harness").is_dir():
+            return folder / ".harness" / "results"
+    return here / "results"
 
 
 def bench(
