@@ -1,11 +1,9 @@
 """`harness.toml`: a repository's targets, as `harness init` writes them; unknown keys refused."""
 
-import json
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from harness.targets.config import EquivalenceConfig, LimitsConfig
+from harness.toml_text import assignments
 
 CONFIG_FILE = "harness.toml"
 INPUTS_DIR = ".harness/inputs"
@@ -49,25 +47,12 @@ def render(config: RepoConfig) -> str:
     """TOML text for `config`; the defaults are written out so the file documents itself."""
     lines = ["# Written by `harness init`; edit freely. See README 'Repository targets'.", ""]
     if config.workload is not None:
-        lines += [f"workload = {_value(config.workload)}", ""]
+        lines += [*assignments({"workload": config.workload}), ""]
     for target in config.target:
         data = target.model_dump()
         tables = {key: data.pop(key) for key in ("equivalence", "inputs", "limits")}
-        lines.append("[[target]]")
-        lines += [f"{key} = {_value(value)}" for key, value in data.items() if value is not None]
+        lines += ["[[target]]", *assignments(data)]
         for name, table in tables.items():
-            lines += ["", f"[target.{name}]"]
-            lines += [
-                f"{key} = {_value(value)}" for key, value in table.items() if value is not None
-            ]
+            lines += ["", f"[target.{name}]", *assignments(table)]
         lines.append("")
     return "\n".join(lines)
-
-
-def _pairs(table: dict[str, Any]) -> list[str]:
-    return [f"{key} = {_value(value)}" for key, value in table.items() if value is not None]
-
-
-def _value(value: Any) -> str:
-    # JSON strings, numbers, booleans and arrays are valid TOML values as they are.
-    return json.dumps(value, ensure_ascii=False)

@@ -74,11 +74,10 @@ def apply_diff(current: str, diff: str, filename: str) -> Parsed:
     a new or deleted file) is refused; a diff that still does not apply is the problem reported.
     """
     for header in _HEADER.finditer(diff):
-        named = header.group(2).split("\t")[0].strip()
-        if named == "/dev/null" or _NOT_EDITABLE.search(re.sub(r"^[ab]/", "", named)):
+        named = _named(header)
+        if named == "/dev/null" or _NOT_EDITABLE.search(_bare(named)):
             return Parsed(None, f"the diff touches {named}, which is not editable ({filename})")
-    diff = re.sub(r"^--- .*$", f"--- a/{filename}", diff, flags=re.MULTILINE)
-    diff = re.sub(r"^\+\+\+ .*$", f"+++ b/{filename}", diff, flags=re.MULTILINE)
+    diff = _HEADER.sub(lambda header: _header(header.group(1), filename), diff)
     applied = _git_apply({filename: current}, diff)
     return Parsed(applied[filename]) if isinstance(applied, dict) else Parsed(None, applied)
 
@@ -88,12 +87,12 @@ def apply_multi_file_diff(current: dict[str, str], diff: str) -> Parsed:
     drop leading folders if it stays unambiguous); a diff touching any other file is refused."""
     headers = {}
     for header in _HEADER.finditer(diff):
-        marker, named = header.group(1), header.group(2).split("\t")[0].strip()
-        path = _editable_path(named, current)
+        path = _editable_path(_named(header), current)
         if path is None:
             editable = ", ".join(sorted(current))
-            return Parsed(None, f"the diff touches {named}, which is not editable ({editable})")
-        headers[header.group(0)] = f"{marker} {'a' if marker == '---' else 'b'}/{path}"
+            problem = f"the diff touches {_named(header)}, which is not editable ({editable})"
+            return Parsed(None, problem)
+        headers[header.group(0)] = _header(header.group(1), path)
     if not headers:
         return Parsed(None, "the diff names no file")
     files = dict(current)
@@ -116,10 +115,23 @@ _NOT_EDITABLE = re.compile(
 _FILE_START = re.compile(r"^(?=--- .*\n\+\+\+ )", re.MULTILINE)
 
 
+def _named(header: re.Match[str]) -> str:
+    """The file a `---`/`+++` header names, without the timestamp some tools add."""
+    return header.group(2).split("\t")[0].strip()
+
+
+def _bare(named: str) -> str:
+    return re.sub(r"^[ab]/", "", named)
+
+
+def _header(marker: str, path: str) -> str:
+    return f"{marker} {'a' if marker == '---' else 'b'}/{path}"
+
+
 def _editable_path(named: str, editable: dict[str, str]) -> str | None:
     if named == "/dev/null":
         return None  # creating or deleting a file: not an edit of an editable one
-    bare = re.sub(r"^[ab]/", "", named)
+    bare = _bare(named)
     if bare in editable:
         return bare
     endings = [path for path in editable if path.endswith("/" + bare)]

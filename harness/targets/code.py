@@ -47,7 +47,7 @@ def entry_text(target: "Target", code: Code) -> str:
 def baseline_code(target: "Target") -> Code:
     """The target's code as it is on disk now."""
     if not is_multi_file(target):
-        return target.entry_file.read_text(encoding="utf-8")
+        return target.baseline_source()
     assert target.layout is not None
     root = target.layout.root
     return {path: (root / path).read_text(encoding="utf-8") for path in target.config.editable}

@@ -1,7 +1,6 @@
 """`harness tune --show`: the best settings (or the Pareto front), every trial as CSV, and the
 best settings as a TOML file that `harness run --settings` takes."""
 
-import json
 import re
 import tomllib
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from rich.table import Table
 
 from harness.errors import ConfigError
 from harness.loop.settings import SessionSettings
+from harness.toml_text import assignments
 from harness.tune.study import open_storage, require_optuna, shown_url, storage_url, tune_folder
 
 if TYPE_CHECKING:
@@ -84,24 +84,14 @@ def best_toml(trial: "FrozenTrial", study: str) -> str:
     data = settings.model_dump(mode="json", exclude_none=True)
     tables = {"prices": data.pop("prices"), "bench": data.pop("bench")}
     lines = [f"# Best settings of study {study!r} (trial {trial.number}); written by harness tune"]
-    lines += [f"{key} = {_value(value)}" for key, value in data.items()]
+    lines += assignments(data)
     for table, values in tables.items():
         if values:
-            lines += ["", f"[{table}]"]
-            lines += [f"{_key(key)} = {_value(value)}" for key, value in values.items()]
+            lines += ["", f"[{table}]", *assignments(values)]
     text = "\n".join(lines) + "\n"
     if SessionSettings.model_validate(tomllib.loads(text)) != settings:
         raise ConfigError(f"the best settings of {study!r} do not survive TOML: {data}")
     return text
-
-
-def _key(key: str) -> str:
-    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
-
-
-def _value(value: Any) -> str:
-    # JSON strings, numbers, booleans and arrays are valid TOML values as they are.
-    return json.dumps(value, ensure_ascii=False)
 
 
 def print_shown(shown: Shown, console: Console) -> None:
