@@ -37,6 +37,10 @@ class Optimizer(Protocol):
         self, target: Target, current: Code, profile: str, history: str, hint: str = ""
     ) -> "Proposal": ...
 
+    def repair(self, target: Target, failed: Code, problem: str, current: Code) -> "Proposal":
+        """A fix of `failed`, a candidate that gave wrong results for the reason `problem`."""
+        ...
+
 
 class Validator(Protocol):
     """Reviews a correct candidate: approve or reject, and inputs designed to break it."""

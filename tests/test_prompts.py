@@ -7,14 +7,17 @@ import pytest
 from harness.loop.optimizer import HINTS, hint_for
 from harness.loop.prompts import compact_profile, render
 
-OPTIMIZER = {
-    "function": "f",
+CONTRACT = {
     "signature": "f(xs: list[int]) -> list[int]",
     "description": "squares",
     "output_type": "list[int]",
     "equivalence": "exactly equal",
     "bench_sizes": "[500]",
     "examples": "- f([]) == []",
+}
+OPTIMIZER = {
+    "function": "f",
+    "contract": render("contract", **CONTRACT).text,
     "code": "def f(xs):\n    return xs",
     "profile": "(none)",
     "history": "(none yet)",
@@ -27,6 +30,21 @@ def test_optimizer_prompt_renders_with_its_version() -> None:
     prompt = render("optimizer", **OPTIMIZER)
     assert prompt.version == "optimizer-5"
     assert "def f(xs):" in prompt.text and "$" not in prompt.text
+    assert "Return type: exactly list[int]" in prompt.text and "- f([]) == []" in prompt.text
+
+
+def test_repair_prompt_shows_the_failed_code_its_problem_and_the_contract() -> None:
+    values = {key: OPTIMIZER[key] for key in ("function", "contract", "code")}
+    failed = "def f(xs):\n    return [x * x for x in xs[1:]]"
+    problem = "edge cases: wrong result (input [[2]], expected [4], got [])"
+    prompt = render("repair", **values, failed=failed, problem=problem, answer_instruction="Go.")
+    assert prompt.version == "repair-1" and "$" not in prompt.text
+    assert (
+        failed in prompt.text
+        and problem in prompt.text
+        and "def f(xs):\n    return xs" in prompt.text
+    )
+    assert OPTIMIZER["contract"] in prompt.text and prompt.text.endswith("Go.\n")
 
 
 def test_a_missing_value_is_an_error() -> None:

@@ -57,7 +57,7 @@ def test_only_correct_faster_approved_candidates_are_accepted(
     )
     validator = _script(tmp_path, "val", [APPROVE, APPROVE])
     settings = SessionSettings(
-        optimizer=optimizer, validator=validator, rounds=2, candidates=3, bench=BENCH
+        optimizer=optimizer, validator=validator, rounds=2, candidates=3, bench=BENCH, repair=False
     )
     session = Session(load_target(str(squares_folder)), settings, tmp_path / "results" / "s1")
     reason = session.run()
@@ -96,6 +96,55 @@ def test_only_correct_faster_approved_candidates_are_accepted(
     assert len(directions) == 3  # samples cycle through the general directions
     later = [p for r, p in zip(session.records, prompts, strict=True) if r.round == 2]
     assert all("wrong result" in p and "(input [" in p and ", expected [" in p for p in later)
+
+
+def test_a_failed_candidate_is_repaired_once_with_its_code_and_failing_input(
+    squares_folder: Path, tmp_path: Path
+) -> None:
+    optimizer = _script(tmp_path, "opt", [WRONG, WRONG, WRONG, WRONG, FAST, FAST])
+    settings = SessionSettings(
+        optimizer=optimizer, validator_veto="off", rounds=3, candidates=2, patience=3, bench=BENCH
+    )
+    folder = tmp_path / "results" / "s"
+    session = Session(load_target(str(squares_folder)), settings, folder)
+    session.run()
+
+    by_id = {record.id: record for record in session.records}
+    fixes = {record.id: record.repair_of for record in session.records if record.repair_of}
+    # r2c2 fixes round 1's latest failure; r2c2 fails too, but a fix is not fixed again, so
+    # round 3 fixes the fresh r2c1 instead.
+    assert fixes == {"r2c2": "r1c2", "r3c2": "r2c1"}
+    repair_prompt = by_id["r2c2"].calls[0]
+    assert repair_prompt.prompt_version.startswith("repair-")
+    shown = repair_prompt.prompt.split("The attempt that fails:")[1].split("What went wrong:")
+    assert "return xs" in shown[0]
+    assert "wrong result" in shown[1] and "(input [" in shown[1] and ", expected [" in shown[1]
+    assert "- squares([]) == []" in repair_prompt.prompt  # the same contract as a fresh sample
+    fresh = [by_id[i].calls[0].prompt_version for i in ("r1c1", "r1c2", "r2c1", "r3c1")]
+    assert all(version.startswith("optimizer-") for version in fresh)
+    assert by_id["r3c2"].status == "accepted"
+    assert "a fix of r1c2" in by_id["r3c1"].calls[0].prompt  # the history says what was a fix
+    journal = [json.loads(line) for line in (folder / "journal.jsonl").read_text().splitlines()]
+    assert {e["id"]: e["repair_of"] for e in journal if e.get("repair_of")} == fixes
+
+
+@pytest.mark.parametrize(
+    ("first_round", "overrides"),
+    [([CHEAT, CHEAT], {}), ([WRONG, WRONG], {"repair": False}), ([WRONG], {"candidates": 1})],
+    ids=["screened-out", "turned-off", "single-sample"],
+)
+def test_no_repair_for_screened_candidates_when_off_or_with_one_sample(
+    first_round: list[str], overrides: dict[str, object], squares_folder: Path, tmp_path: Path
+) -> None:
+    optimizer = _script(tmp_path, "opt", [*first_round, WRONG, WRONG])
+    options: dict[str, object] = {"rounds": 2, "candidates": 2, "patience": 3, **overrides}
+    settings = SessionSettings(optimizer=optimizer, bench=BENCH, **options)  # type: ignore[arg-type]
+    session = Session(load_target(str(squares_folder)), settings, tmp_path / "s")
+    session.run()
+    assert session.round == 2
+    assert [record.repair_of for record in session.records] == [None] * len(session.records)
+    versions = {record.calls[0].prompt_version for record in session.records}
+    assert all(version.startswith("optimizer-") for version in versions)
 
 
 def test_validator_veto_and_inputs(

@@ -27,6 +27,7 @@ rounds = [1, 2]
 use_profile = [false]
 use_history = [true]
 use_hints = [false]
+repair = [false]
 answer_format = ["module"]
 validator_veto = ["evidence"]
 
@@ -231,7 +232,7 @@ def test_a_trial_maps_onto_session_settings(space: Path) -> None:
     from harness.tune.space import suggest
 
     drawn = {"optimizer": "fake-tuned:squares", "temperature": 0.5, "candidates": 2, "rounds": 1}
-    drawn |= {"use_profile": False, "use_history": True, "use_hints": False}
+    drawn |= {"use_profile": False, "use_history": True, "use_hints": False, "repair": False}
     drawn |= {"answer_format": "module", "validator_veto": "evidence"}
     settings = suggest(optuna.trial.FixedTrial(drawn), load_space(space))
     assert settings.model_dump(include=set(drawn)) == drawn

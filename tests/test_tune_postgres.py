@@ -27,6 +27,7 @@ candidates = [1, 1]
 rounds = [1, 1]
 use_profile = [false]
 use_hints = [false]
+repair = [false]
 answer_format = ["module"]
 
 [pruner]

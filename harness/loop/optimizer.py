@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from harness.loop.examples import examples
 from harness.loop.parse import parse_answer
-from harness.loop.prompts import render
+from harness.loop.prompts import Prompt, render
 from harness.loop.records import ModelCall
 from harness.providers.base import Message, ProviderError
 from harness.roles import Provider
@@ -20,6 +20,7 @@ class Proposal:
     source: Code | None
     problem: str | None
     call: ModelCall
+    repair_of: str | None = None  # the failed candidate this one fixes
 
 
 _ANSWER = {
@@ -79,18 +80,41 @@ class LLMOptimizer:
         prompt = render(
             "optimizer",
             function=target.function,
-            signature=target.config.signature,
-            description=target.config.description,
-            output_type=target.config.output_type,
-            equivalence=_equivalence(target),
-            bench_sizes=target.config.inputs.bench_sizes,
-            examples=self.examples(target),
+            contract=self.contract(target),
             code=shown(target, current),
             profile=profile or "(not available)",
             history=history or "(none yet)",
             hint=f"{hint}\n\n" if hint else "",
             answer_instruction=self.answer_instruction(target),
         )
+        return self._ask(target, prompt, current)
+
+    def repair(self, target: Target, failed: Code, problem: str, current: Code) -> Proposal:
+        prompt = render(
+            "repair",
+            function=target.function,
+            contract=self.contract(target),
+            failed=shown(target, failed),
+            problem=problem,
+            code=shown(target, current),
+            answer_instruction=self.answer_instruction(target),
+        )
+        return self._ask(target, prompt, failed)
+
+    def contract(self, target: Target) -> str:
+        """What every answer must satisfy: signature, types, equivalence, rules, examples."""
+        return render(
+            "contract",
+            signature=target.config.signature,
+            description=target.config.description,
+            output_type=target.config.output_type,
+            equivalence=_equivalence(target),
+            bench_sizes=target.config.inputs.bench_sizes,
+            examples=self.examples(target),
+        ).text
+
+    def _ask(self, target: Target, prompt: Prompt, base: Code) -> Proposal:
+        """One model call; a diff in the answer applies to `base`."""
         name = self.provider.name
         messages = [Message("system", _SYSTEM), Message("user", prompt.text)]
         try:
@@ -99,7 +123,7 @@ class LLMOptimizer:
             call = ModelCall("optimizer", name, prompt.version, prompt.text, "", error=str(exc))
             return Proposal(None, f"model call failed: {exc}", call)
         call = ModelCall.of("optimizer", name, prompt.version, prompt.text, done)
-        parsed = parse_answer(done.text, current, entry_path(target), target.function)
+        parsed = parse_answer(done.text, base, entry_path(target), target.function)
         return Proposal(parsed.source, parsed.problem, call)
 
 

@@ -55,6 +55,7 @@ class CandidateRecord:
     review: dict[str, Any] | None = None
     calls: list[ModelCall] = field(default_factory=list)
     seconds: float = 0.0  # time to judge it
+    repair_of: str | None = None  # the failed candidate this one is a fix of
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

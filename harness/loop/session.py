@@ -11,7 +11,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -153,14 +153,30 @@ class Session:
         wanted = self.settings.candidates - len(self.pending)
         if wanted <= 0:
             return []
+        failed = self.to_repair() if self.settings.repair and wanted > 1 else None
         first = len(self.records)
-        hints = [hint_for(first + i) if self.settings.use_hints else "" for i in range(wanted)]
+        fresh = wanted - (failed is not None)
+        hints = [hint_for(first + i) if self.settings.use_hints else "" for i in range(fresh)]
         with ThreadPoolExecutor(max_workers=wanted) as pool:
             futures = [
                 pool.submit(self.optimizer.propose, self.target, self.best, profile, history, hint)
                 for hint in hints
             ]
+            if failed is not None:
+                futures.append(pool.submit(self._repair, failed))
             return [future.result() for future in futures]
+
+    def to_repair(self) -> CandidateRecord | None:
+        """The last round's latest candidate that failed a correctness check, if any. A fix is
+        not fixed again: one that fails twice is more likely a wrong idea than a slip."""
+        last_round = [r for r in self.records if r.round == self.round]
+        return next((r for r in reversed(last_round) if repairable(r)), None)
+
+    def _repair(self, failed: CandidateRecord) -> Proposal:
+        assert failed.source is not None
+        problem = failed.reason + failing_example(failed)
+        proposal = self.optimizer.repair(self.target, failed.source, problem, self.best)
+        return replace(proposal, repair_of=failed.id)
 
     def tell(self, proposals: list[Proposal]) -> RoundResult:
         """Judge the proposals one by one (benchmarks never overlap); the fastest accepted
@@ -190,6 +206,7 @@ class Session:
             record,
         )
         record.seconds = time.monotonic() - started
+        record.repair_of = proposal.repair_of
         self.records.append(record)
         self.journal.candidate(record)
         return record
@@ -225,7 +242,9 @@ class Session:
         for record in self.records[-8:]:
             speed = f", {record.speedup:.2f}x" if record.speedup else ""
             example = failing_example(record)
-            lines.append(f"- {record.id} ({record.status}{speed}): {record.reason[:200]}{example}")
+            fix = f", a fix of {record.repair_of}" if record.repair_of else ""
+            status = f"{record.status}{fix}{speed}"
+            lines.append(f"- {record.id} ({status}): {record.reason[:200]}{example}")
         return "\n".join(lines)
 
     def profile(self) -> str:
@@ -240,6 +259,18 @@ class Session:
         if not result.ok:
             return f"(profile failed: {result.error})"
         return compact_profile(str(result.output), Path(tmp) / "src")
+
+
+def repairable(record: CandidateRecord) -> bool:
+    """Rejected as wrong by a check past the static screen (whose findings are cheating
+    patterns, not slips to coach away), and not itself a fix."""
+    verdict = record.verdict or {}
+    if record.status != "rejected" or record.source is None or record.repair_of is not None:
+        return False
+    if verdict.get("correct", True):
+        return False
+    failed = [check for check in verdict.get("checks", []) if not check.get("passed")]
+    return bool(failed) and failed[0].get("name") != "static screen"
 
 
 def failing_example(record: CandidateRecord, limit: int = 160) -> str:

@@ -38,6 +38,12 @@ class SessionSettings(BaseModel):
         description="Give each sample a different general direction (algorithm, numpy, "
         "interpreter overhead) so a round's candidates differ.",
     )
+    repair: bool = Field(
+        True,
+        description="In a round of two or more candidates, one asks the model to fix the last "
+        "round's latest candidate that failed a correctness check, shown its code and the input it "
+        "got wrong.",
+    )
     answer_format: Literal["module", "diff"] = Field("module", description="Whole module or diff.")
     prices: dict[str, tuple[float, float]] = Field(
         default_factory=dict, description="USD per million input/output tokens, by model."

@@ -12,6 +12,7 @@ CANDIDATE_COLUMNS = [
     "step",
     "round",
     "parent",
+    "repair_of",
     "verdict",
     "reason",
     "speedup",
@@ -108,6 +109,7 @@ def candidate_row(session: str, entry: CandidateEntry) -> dict[str, Any]:
     record = entry.record
     row: dict[str, Any] = {"session": session, "candidate": record.id, "round": record.round}
     row |= {"parent": record.parent, "verdict": record.status, "reason": first_reason(record)}
+    row["repair_of"] = record.repair_of
     return typed(row | candidate_metrics(entry), CANDIDATE_COLUMNS)
 
 

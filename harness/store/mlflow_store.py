@@ -137,6 +137,8 @@ class MLflowStore:
 
         record, now = entry.record, _now_ms()
         params = {"round": str(record.round), "parent": record.parent, "seed": str(record.seed)}
+        if record.repair_of is not None:
+            params["repair_of"] = record.repair_of
         params |= {"prompt_version": entry.prompt_version} | entry.params
         metrics = candidate_metrics(entry)
         self.client.log_batch(
@@ -202,6 +204,7 @@ class MLflowStore:
         data = run.data
         row = {"session": data.tags.get(SESSION), "candidate": data.tags.get(CANDIDATE)}
         row |= {"round": data.params.get("round"), "parent": data.params.get("parent")}
+        row["repair_of"] = data.params.get("repair_of")
         row |= {"verdict": data.tags.get("verdict"), "reason": data.tags.get("reason")}
         row |= {key: data.metrics[key] for key in CANDIDATE_COLUMNS if key in data.metrics}
         return typed(row, CANDIDATE_COLUMNS)

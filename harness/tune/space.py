@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 Temperature = Annotated[float, Field(ge=0, le=2)]
 Positive = Annotated[int, Field(ge=1)]
-CHOICES = ("use_profile", "use_history", "use_hints", "answer_format", "validator_veto")
+CHOICES = ("use_profile", "use_history", "use_hints", "repair", "answer_format", "validator_veto")
 SEARCHED = {"optimizer", "validator", "temperature", "candidates", "rounds", *CHOICES}
 
 
@@ -53,6 +53,7 @@ class TuneSpace(_Strict):
     use_profile: list[bool] = Field([True, False], min_length=1, description="Show a profile?")
     use_history: list[bool] = Field([True, False], min_length=1, description="Show attempts?")
     use_hints: list[bool] = Field([True, False], min_length=1, description="Vary directions?")
+    repair: list[bool] = Field([True, False], min_length=1, description="Fix failed candidates?")
     answer_format: list[Literal["module", "diff"]] = Field(
         ["module", "diff"], min_length=1, description="Whole module or unified diff."
     )
