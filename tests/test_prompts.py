@@ -28,7 +28,7 @@ OPTIMIZER = {
 
 def test_optimizer_prompt_renders_with_its_version() -> None:
     prompt = render("optimizer", **OPTIMIZER)
-    assert prompt.version == "optimizer-5"
+    assert prompt.version == "optimizer-6"
     assert "def f(xs):" in prompt.text and "$" not in prompt.text
     assert "Return type: exactly list[int]" in prompt.text and "- f([]) == []" in prompt.text
 

@@ -41,8 +41,10 @@ HINTS = (
     "a sieve, a heap, bisect on a sorted list, a dict or set lookup, counting instead of sorting).",
     "Try this direction: vectorize the whole computation with numpy (no Python loop over "
     "elements), then convert the result back to plain Python types. Useful tools: broadcasting, "
-    "np.cumsum, numpy.lib.stride_tricks.sliding_window_view, np.sort or np.median along an axis, "
-    "np.unique with return_counts. Return early for empty inputs: np.array([]) has shape (0,).",
+    "np.cumsum, np.sort or np.median along an axis, np.unique with return_counts, and "
+    "numpy.lib.stride_tricks.sliding_window_view(arr, k) with an int k, which gives an array of "
+    "shape (len(arr) - k + 1, k) when len(arr) >= k. Return early for empty inputs: np.array([]) "
+    "has shape (0,).",
     "Try this direction: cut interpreter overhead in the hot loop: keep only the data that is "
     "still needed (for example one or two rows instead of a whole table), bind lookups to local "
     "names, and use builtins such as min, sum, zip, map and comprehensions.",
