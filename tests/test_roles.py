@@ -29,7 +29,7 @@ def test_optimizer_prompt_carries_target_facts_and_parses_the_answer(
     assert (
         squares.config.signature in prompt and "profile text" in prompt and "def squares" in prompt
     )
-    assert proposal.call.prompt_version == "optimizer-5" and proposal.call.output_tokens > 0
+    assert proposal.call.prompt_version == "optimizer-6" and proposal.call.output_tokens > 0
     assert "single ```python code block" in prompt
 
 
