@@ -128,3 +128,42 @@ def test_a_code_block_replaces_only_the_entry_module_of_several() -> None:
     answer = "```python\ndef f(xs):\n    return [x * x for x in xs]\n```"
     parsed = parse_answer(answer, FILES, "pkg/core.py", "f")
     assert parsed.source == FILES | {"pkg/core.py": "def f(xs):\n    return [x * x for x in xs]\n"}
+
+
+HELPERS = '''"""Module docstring."""
+import math
+
+SCALE = 2
+UNUSED = 7
+
+
+def _helper(x):
+    return math.floor(x) * SCALE
+
+
+def f(xs):
+    return [_helper(x) for x in xs]
+'''
+
+
+def test_definitions_an_answer_uses_but_left_out_are_carried_from_the_current_code() -> None:
+    answer = '```python\n"""Faster."""\nimport os\n\n\n@staticmethod\ndef f(xs):\n    return list(map(_helper, xs))\n```'
+    source = parse_answer(answer, HELPERS, "m.py", "f").source
+    assert isinstance(source, str)
+    # _helper, and in turn SCALE and math, in the current module's order, before the answer's
+    # first definition (its decorator included); what is not needed is not carried
+    assert source == (
+        '"""Faster."""\nimport os\n\n\n'
+        "import math\n\nSCALE = 2\n\ndef _helper(x):\n    return math.floor(x) * SCALE\n\n"
+        "@staticmethod\ndef f(xs):\n    return list(map(_helper, xs))\n"
+    )
+
+
+def test_an_answer_that_binds_its_own_names_is_kept_as_it_is() -> None:
+    answer = "```python\nSCALE = 3\n\ndef f(xs, _helper=abs):\n    return [_helper(x) * SCALE for x in xs]\n```"
+    kept = "SCALE = 3\n\ndef f(xs, _helper=abs):\n    return [_helper(x) * SCALE for x in xs]\n"
+    assert parse_answer(answer, HELPERS, "m.py", "f").source == kept
+    unknown = "```python\ndef f(xs):\n    return [nowhere(x) for x in xs]\n```"
+    assert parse_answer(unknown, HELPERS, "m.py", "f").source == (
+        "def f(xs):\n    return [nowhere(x) for x in xs]\n"
+    )

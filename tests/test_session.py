@@ -19,6 +19,7 @@ from harness.targets.loader import load_target
 
 FAST = "```python\ndef squares(xs):\n    return [x * x for x in xs]\n```"
 WRONG = "```python\ndef squares(xs):\n    return xs\n```"
+WRONG_TOO = "```python\ndef squares(xs):\n    return [x + x for x in xs]\n```"
 CHEAT = "```python\nimport time\n\ndef squares(xs):\n    return [x * x for x in xs]\n```"
 TRAPDOOR = "```python\ndef squares(xs):\n    if xs and xs[0] == 12345:\n        return []\n    return [x * x for x in xs]\n```"
 APPROVE = '{"approve": true, "reasons": ["fine"], "inputs": [[[3, -4]]]}'
@@ -101,7 +102,7 @@ def test_only_correct_faster_approved_candidates_are_accepted(
 def test_a_failed_candidate_is_repaired_once_with_its_code_and_failing_input(
     squares_folder: Path, tmp_path: Path
 ) -> None:
-    optimizer = _script(tmp_path, "opt", [WRONG, WRONG, WRONG, WRONG, FAST, FAST])
+    optimizer = _script(tmp_path, "opt", [WRONG, WRONG, WRONG_TOO, WRONG_TOO, FAST, FAST])
     settings = SessionSettings(
         optimizer=optimizer, validator_veto="off", rounds=3, candidates=2, patience=3, bench=BENCH
     )
@@ -126,6 +127,18 @@ def test_a_failed_candidate_is_repaired_once_with_its_code_and_failing_input(
     assert "a fix of r1c2" in by_id["r3c1"].calls[0].prompt  # the history says what was a fix
     journal = [json.loads(line) for line in (folder / "journal.jsonl").read_text().splitlines()]
     assert {e["id"]: e["repair_of"] for e in journal if e.get("repair_of")} == fixes
+
+
+def test_a_fix_that_returns_the_attempt_unchanged_is_invalid_without_a_verdict(
+    squares_folder: Path, tmp_path: Path
+) -> None:
+    optimizer = _script(tmp_path, "opt", [WRONG] * 4)
+    settings = SessionSettings(optimizer=optimizer, rounds=2, candidates=2, patience=3, bench=BENCH)
+    session = Session(load_target(str(squares_folder)), settings, tmp_path / "s")
+    session.run()
+    fix = session.records[-1]
+    assert fix.repair_of == "r1c2" and fix.status == "invalid" and fix.verdict is None
+    assert fix.reason == "the fix is the attempt unchanged"
 
 
 @pytest.mark.parametrize(

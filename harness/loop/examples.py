@@ -18,7 +18,7 @@ from harness.targets.loader import Target
 _WIDTH = 160  # an example longer than this is left out: it would teach less than it costs
 
 
-def examples(target: Target, limit: int = 5) -> str:
+def examples(target: Target, limit: int = 8) -> str:
     source = InputSource(target)
     cases = source.edge_cases() or sorted(source.recorded_cases(), key=lambda c: len(repr(c.args)))
     calls = [_call(target, case.args) for case in cases]

@@ -45,9 +45,11 @@ HINTS = (
     "numpy.lib.stride_tricks.sliding_window_view(arr, k) with an int k, which gives an array of "
     "shape (len(arr) - k + 1, k) when len(arr) >= k. Return early for empty inputs: np.array([]) "
     "has shape (0,).",
-    "Try this direction: cut interpreter overhead in the hot loop: keep only the data that is "
-    "still needed (for example one or two rows instead of a whole table), bind lookups to local "
-    "names, and use builtins such as min, sum, zip, map and comprehensions.",
+    "Try this direction: cut interpreter overhead in the hot loop: iterate over items (for j, y "
+    "in enumerate(ys, 1)) instead of indexing with range(len(...)); read what the inner loop "
+    "does not change (such as a[i - 1], or a row of a table) into a local name before it; keep "
+    "only the data still needed (for example the previous and the current row instead of a "
+    "whole table); use builtins such as min, sum, zip, map and comprehensions.",
 )
 
 

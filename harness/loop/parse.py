@@ -12,6 +12,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.loop.carry import carry_over
 from harness.targets.code import Code
 
 _FENCE = re.compile(r"```[ \t]*([\w+-]*)[^\n]*\n(.*?)(?:```|\Z)", re.DOTALL)
@@ -38,9 +39,11 @@ def parse_answer(answer: str, current: Code, entry: str, function: str) -> Parse
             return apply_multi_file_diff(current, diffs[-1])
         return apply_diff(current, diffs[-1], entry)
     module = _pick_module([body for _, body in blocks] or [answer], function)
-    if isinstance(current, dict) and isinstance(module.source, str):
-        return Parsed(current | {entry: module.source})
-    return module
+    if not isinstance(module.source, str):
+        return module
+    if isinstance(current, dict):
+        return Parsed(current | {entry: carry_over(module.source, current[entry])})
+    return Parsed(carry_over(module.source, current))
 
 
 def _looks_like_diff(text: str) -> bool:

@@ -176,6 +176,8 @@ class Session:
         assert failed.source is not None
         problem = failed.reason + failing_example(failed)
         proposal = self.optimizer.repair(self.target, failed.source, problem, self.best)
+        if proposal.source == failed.source:  # judging it again would only repeat the failure
+            proposal = replace(proposal, source=None, problem="the fix is the attempt unchanged")
         return replace(proposal, repair_of=failed.id)
 
     def tell(self, proposals: list[Proposal]) -> RoundResult:

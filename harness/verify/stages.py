@@ -112,7 +112,10 @@ def _differential_check(ctx: GateContext, name: str, cases: list[Case]) -> Check
 
 
 def _failed(name: str, detail: str, mismatch: Mismatch) -> Check:
-    example = Counterexample(shown(mismatch.args), shown(mismatch.expected), shown(mismatch.actual))
+    # A call that raised, timed out or returned non-plain data has no output to show; "None"
+    # would read as if it returned None.
+    actual = shown(mismatch.actual) if mismatch.kind == "ok" else f"({mismatch.reason})"
+    example = Counterexample(shown(mismatch.args), shown(mismatch.expected), actual)
     return Check(name, False, detail, example)
 
 
