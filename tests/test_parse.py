@@ -167,3 +167,12 @@ def test_an_answer_that_binds_its_own_names_is_kept_as_it_is() -> None:
     assert parse_answer(unknown, HELPERS, "m.py", "f").source == (
         "def f(xs):\n    return [nowhere(x) for x in xs]\n"
     )
+
+
+def test_well_known_names_an_answer_forgot_to_import_are_imported() -> None:
+    answer = "```python\ndef f(xs: List[int]) -> list[int]:\n    heap = list(Counter(xs))\n    heapq.heapify(heap)\n    return np.array(heap).tolist()\n```"
+    source = parse_answer(answer, CURRENT, "m.py", "f").source
+    assert isinstance(source, str) and source.startswith(
+        "from collections import Counter\nfrom typing import List\nimport heapq\n"
+        "import numpy as np\n\ndef f("
+    )

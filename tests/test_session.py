@@ -58,7 +58,7 @@ def test_only_correct_faster_approved_candidates_are_accepted(
     )
     validator = _script(tmp_path, "val", [APPROVE, APPROVE])
     settings = SessionSettings(
-        optimizer=optimizer, validator=validator, rounds=2, candidates=3, bench=BENCH, repair=False
+        optimizer=optimizer, validator=validator, rounds=2, candidates=3, bench=BENCH
     )
     session = Session(load_target(str(squares_folder)), settings, tmp_path / "results" / "s1")
     reason = session.run()
@@ -104,7 +104,13 @@ def test_a_failed_candidate_is_repaired_once_with_its_code_and_failing_input(
 ) -> None:
     optimizer = _script(tmp_path, "opt", [WRONG, WRONG, WRONG_TOO, WRONG_TOO, FAST, FAST])
     settings = SessionSettings(
-        optimizer=optimizer, validator_veto="off", rounds=3, candidates=2, patience=3, bench=BENCH
+        optimizer=optimizer,
+        validator_veto="off",
+        rounds=3,
+        candidates=2,
+        patience=3,
+        bench=BENCH,
+        repair=True,
     )
     folder = tmp_path / "results" / "s"
     session = Session(load_target(str(squares_folder)), settings, folder)
@@ -133,7 +139,9 @@ def test_a_fix_that_returns_the_attempt_unchanged_is_invalid_without_a_verdict(
     squares_folder: Path, tmp_path: Path
 ) -> None:
     optimizer = _script(tmp_path, "opt", [WRONG] * 4)
-    settings = SessionSettings(optimizer=optimizer, rounds=2, candidates=2, patience=3, bench=BENCH)
+    settings = SessionSettings(
+        optimizer=optimizer, rounds=2, candidates=2, patience=3, bench=BENCH, repair=True
+    )
     session = Session(load_target(str(squares_folder)), settings, tmp_path / "s")
     session.run()
     fix = session.records[-1]
@@ -143,10 +151,14 @@ def test_a_fix_that_returns_the_attempt_unchanged_is_invalid_without_a_verdict(
 
 @pytest.mark.parametrize(
     ("first_round", "overrides"),
-    [([CHEAT, CHEAT], {}), ([WRONG, WRONG], {"repair": False}), ([WRONG], {"candidates": 1})],
-    ids=["screened-out", "turned-off", "single-sample"],
+    [
+        ([CHEAT, CHEAT], {"repair": True}),
+        ([WRONG, WRONG], {}),
+        ([WRONG], {"candidates": 1, "repair": True}),
+    ],
+    ids=["screened-out", "off-by-default", "single-sample"],
 )
-def test_no_repair_for_screened_candidates_when_off_or_with_one_sample(
+def test_no_repair_for_screened_candidates_by_default_or_with_one_sample(
     first_round: list[str], overrides: dict[str, object], squares_folder: Path, tmp_path: Path
 ) -> None:
     optimizer = _script(tmp_path, "opt", [*first_round, WRONG, WRONG])

@@ -1,36 +1,60 @@
-"""Carry the current module's top-level definitions into an answer that uses them but left them
-out. Small models often answer with the entry function alone and drop a constant, helper or
-import it still needs (`LETTERS`, `np`), which fails on import. The carried statements are the
-current code's own, and the result goes through the whole gate like any candidate."""
+"""Complete an answer that uses names it never binds. Small models often answer with the entry
+function alone and drop a constant, helper or import it still needs (`LETTERS`, `np`, `List`),
+which fails on import. The current module's top-level definitions of those names are carried over,
+and a name that is a well-known module or typing/collections name gets its import. The result goes
+through the whole gate like any candidate."""
 
 import ast
 import builtins
+import sys
+import typing
 
 _BUILTINS = frozenset(dir(builtins))
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_FROM = {  # the first module that has a name wins: typing's Counter is a deprecated alias
+    "collections": frozenset({"Counter", "defaultdict", "deque", "OrderedDict", "namedtuple"}),
+    "typing": frozenset(typing.__all__),
+}
 
 
 def carry_over(answer: str, current: str) -> str:
     """`answer` with the top-level statements of `current` that define names it uses but never
-    binds (and, in turn, what those statements need), inserted after its docstring and imports."""
+    binds (and, in turn, what those statements need), and imports for well-known names still
+    unbound, inserted after its docstring and imports."""
     try:
         answer_tree, current_tree = ast.parse(answer), ast.parse(current)
     except SyntaxError:
         return answer
-    wanted = _unbound(answer_tree)
+    carried = sorted(_carried(answer_tree, current_tree), key=lambda s: s.lineno)
+    unbound = _unbound(ast.Module([*answer_tree.body, *carried], []))
+    imports = sorted(filter(None, map(_import_line, unbound)))
+    segments = [ast.get_source_segment(current, s) or "" for s in carried]
+    if not imports and not segments:
+        return answer
+    parts = (["\n".join(imports)] if imports else []) + segments
+    return _insert(answer, answer_tree, "\n\n".join(parts))
+
+
+def _carried(answer: ast.Module, current: ast.Module) -> list[ast.stmt]:
+    wanted = _unbound(answer)
     carried: list[ast.stmt] = []
     while wanted:
-        found = [s for s in current_tree.body if s not in carried and _defines(s) & wanted]
+        found = [s for s in current.body if s not in carried and _defines(s) & wanted]
         if not found:
             break
         carried += found
-        wanted = set().union(*(_unbound(ast.Module([s], [])) for s in found)) - _bound(answer_tree)
+        wanted = set().union(*(_unbound(ast.Module([s], [])) for s in found)) - _bound(answer)
         wanted -= set().union(*(_defines(s) for s in carried))
-    if not carried:
-        return answer
-    ordered = sorted(carried, key=lambda s: s.lineno)  # the current module's order
-    segments = [ast.get_source_segment(current, s) or "" for s in ordered]
-    return _insert(answer, answer_tree, "\n\n".join(segments))
+    return carried
+
+
+def _import_line(name: str) -> str | None:
+    if name == "np":
+        return "import numpy as np"
+    if name in sys.stdlib_module_names or name == "numpy":
+        return f"import {name}"
+    module = next((module for module, names in _FROM.items() if name in names), None)
+    return f"from {module} import {name}" if module else None
 
 
 def _insert(answer: str, tree: ast.Module, block: str) -> str:
