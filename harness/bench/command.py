@@ -8,6 +8,7 @@ from pathlib import Path
 
 from harness.bench.report import Row, pytest_benchmark_json, rows
 from harness.bench.runner import BenchOutcome, BenchSettings, Contender, InterleavedBenchmark
+from harness.discover.config import CONFIG_FILE, HARNESS_DIR
 from harness.targets.code import Code, baseline_code
 from harness.targets.inputs import InputSource
 from harness.targets.loader import Target
@@ -22,8 +23,8 @@ def results_dir() -> Path:
         return Path(os.environ["HARNESS_RESULTS"]).resolve()
     here = Path.cwd()
     for folder in (here, *here.parents):
-        if (folder / "harness.toml").is_file() and (folder / ".harness").is_dir():
-            return folder / ".harness" / "results"
+        if (folder / CONFIG_FILE).is_file() and (folder / HARNESS_DIR).is_dir():
+            return folder / HARNESS_DIR / "results"
     return here / "results"
 
 

@@ -6,7 +6,14 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from harness.discover.config import CONFIG_FILE, RepoConfig, RepoTarget, render
+from harness.discover.config import (
+    CONFIG_FILE,
+    HARNESS_DIR,
+    INPUTS_DIR,
+    RepoConfig,
+    RepoTarget,
+    render,
+)
 from harness.discover.describe import repo_target
 from harness.discover.probe import repo_copy, run_probe, tracked_files
 from harness.discover.rank import Hotspot, rank
@@ -94,14 +101,14 @@ def _targets(repo: Path, recordings: list[Recording], console: Console) -> list[
         if not recording.calls:
             continue
         name = _unique(recording.hotspot.name, {t.name for t in targets})
-        write_inputs(recording, repo / f".harness/inputs/{name}.jsonl")
+        write_inputs(recording, repo / INPUTS_DIR / f"{name}.jsonl")
         targets.append(repo_target(repo, recording, name, tests))
     if not targets:
         raise HarnessError(
             "no call to the hot functions could be recorded as plain data (see above); give a "
             "workload that calls them with lists, dicts, strings and numbers with --workload"
         )
-    (repo / ".harness" / ".gitignore").write_text("*\n")
+    (repo / HARNESS_DIR / ".gitignore").write_text("*\n")
     return targets
 
 

@@ -6,7 +6,8 @@ from harness.targets.config import EquivalenceConfig, LimitsConfig
 from harness.toml_text import assignments
 
 CONFIG_FILE = "harness.toml"
-INPUTS_DIR = ".harness/inputs"
+HARNESS_DIR = ".harness"  # recorded inputs and results; git-ignored
+INPUTS_DIR = f"{HARNESS_DIR}/inputs"
 
 
 class _Strict(BaseModel):

@@ -153,7 +153,7 @@ class Session:
         wanted = self.settings.candidates - len(self.pending)
         if wanted <= 0:
             return []
-        failed = self.to_repair() if self.settings.repair and wanted > 1 else None
+        failed = self._to_repair() if self.settings.repair and wanted > 1 else None
         first = len(self.records)
         fresh = wanted - (failed is not None)
         hints = [hint_for(first + i) if self.settings.use_hints else "" for i in range(fresh)]
@@ -166,7 +166,7 @@ class Session:
                 futures.append(pool.submit(self._repair, failed))
             return [future.result() for future in futures]
 
-    def to_repair(self) -> CandidateRecord | None:
+    def _to_repair(self) -> CandidateRecord | None:
         """The last round's latest candidate that failed a correctness check, if any. A fix is
         not fixed again: one that fails twice is more likely a wrong idea than a slip."""
         last_round = [r for r in self.records if r.round == self.round]
@@ -196,6 +196,7 @@ class Session:
         record = CandidateRecord(
             candidate_id, self.round, self.best_id, "invalid", "", self._seed(candidate_id)
         )
+        record.repair_of = proposal.repair_of
         settings = self.settings
         started = time.monotonic()
         evaluate(
@@ -208,7 +209,6 @@ class Session:
             record,
         )
         record.seconds = time.monotonic() - started
-        record.repair_of = proposal.repair_of
         self.records.append(record)
         self.journal.candidate(record)
         return record
