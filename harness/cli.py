@@ -31,12 +31,14 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--seed", type=int, help="seed for inputs (default: fresh)")
     verify.add_argument("--min-gain", type=float, help="speedup margin (default: the target's)")
     verify.add_argument("--budget", type=float, default=10.0, help="benchmark seconds at most")
+    _add_unsafe(verify)
     bench = commands.add_parser("bench", help="time baseline, candidate and reference")
     bench.add_argument("target", help="bundled target name or path to a target folder")
     bench.add_argument("--candidate", type=Path, help="module replacing the entry, or a .diff")
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument("--seed", type=int, help="seed for inputs (default: fresh)")
     bench.add_argument("--budget", type=float, default=10.0, help="seconds of measuring at most")
+    _add_unsafe(bench)
     _add_run(commands)
     _add_tune(commands)
     ui = commands.add_parser("ui", help="the MLflow UI on 127.0.0.1 against the store")
@@ -60,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--top", type=int, default=3, help="targets to write at most (default 3)")
     init.add_argument("--timeout", type=float, default=600.0, help="workload seconds at most")
     init.add_argument("--force", action="store_true", help="replace an existing harness.toml")
+    _add_unsafe(init)
     apply = commands.add_parser("apply", help="write a session's final code into the target")
     apply.add_argument("session", help="session id (a folder under results/) or its path")
     return parser
@@ -82,6 +85,7 @@ def _add_run(commands: Any) -> None:
     run.add_argument("--resume", metavar="SESSION", help="continue a journaled session")
     run.add_argument("--json", action="store_true", help="print one JSON object at the end")
     _add_store_flags(run)
+    _add_unsafe(run)
 
 
 def _add_tune(commands: Any) -> None:
@@ -103,6 +107,31 @@ def _add_tune(commands: Any) -> None:
     tune.add_argument("--show", action="store_true", help="the best settings; CSV and TOML files")
     tune.add_argument("--tracking-uri", help="MLflow tracking URI (default: as for harness run)")
     tune.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_unsafe(tune)
+
+
+def _add_unsafe(parser: Any) -> None:
+    parser.add_argument(
+        "--unsafe-no-sandbox",
+        action="store_true",
+        help="run candidate code WITHOUT the kernel sandbox (audit hook and static screen only); "
+        "recorded in every verdict and in MLflow",
+    )
+
+
+def _choose_boundary(args: argparse.Namespace) -> None:
+    """Set up the sandbox before any work: a missing tool is one line, not a failed session."""
+    if not hasattr(args, "unsafe_no_sandbox"):
+        return  # this command runs no candidate code
+    from harness.sandbox.boundary import choose
+
+    boundary = choose(args.unsafe_no_sandbox)
+    if args.unsafe_no_sandbox:
+        print(
+            f"harness: WARNING: sandbox {boundary.name}: candidate code can read, write and "
+            "start anything you can",
+            file=sys.stderr,
+        )
 
 
 def _add_store_flags(parser: Any) -> None:
@@ -265,6 +294,7 @@ _COMMANDS = {
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     args = _parser().parse_args(argv)
     try:
+        _choose_boundary(args)
         code = _COMMANDS[args.command](args)
     except HarnessError as exc:
         print(f"harness: error: {exc}", file=sys.stderr)

@@ -6,10 +6,8 @@ git tracks plus untracked files it does not ignore), with harness's Python first
 
 import json
 import os
-import shlex
 import shutil
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,8 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import HarnessError
+from harness.sandbox.boundary import Box, folder_mb, python_argv, run_boxed
+from harness.sandbox.limits import child_env
 
 _SITECUSTOMIZE = "from harness.discover import hook\nhook.install()\n"
+# The hook's package, which the workload's box shows read-only.
+_HARNESS_SOURCE = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
@@ -88,35 +90,35 @@ def run_probe(copy: Path, workload: Workload, mode: dict[str, str], timeout: flo
     hook_dir.mkdir(exist_ok=True)
     (hook_dir / "sitecustomize.py").write_text(_SITECUSTOMIZE)
     env = _environment(copy, hook_dir) | {k: v or str(reports_dir) for k, v in mode.items()}
-    _run(copy, workload, env, timeout)
+    # Boxed like a candidate (no network, nothing of the user's but this copy, which it gets
+    # as a writable copy of its own); only its reports folder is written through to here.
+    box = Box(
+        copy,
+        read_only=(hook_dir, _HARNESS_SOURCE),
+        seed=copy,
+        writable=(reports_dir,),
+        scratch_mb=folder_mb(copy) + 256,
+    )
+    _run(copy, workload, env, timeout, box)
     reports = [json.loads(path.read_text()) for path in sorted(reports_dir.glob("*.json"))]
     return ProbeRun(copy, reports)
 
 
 def _environment(copy: Path, hook_dir: Path) -> dict[str, str]:
-    bin_dir = str(Path(sys.executable).parent)
+    """The box's minimal environment (no API keys or tokens), with the hook first on the path."""
     paths = [str(hook_dir), *map(str, import_roots(copy))]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HARNESS_PROBE_")}
-    return env | {
-        "PATH": f"{bin_dir}:{env.get('PATH', '/usr/bin:/bin')}",
-        "PYTHONPATH": os.pathsep.join(paths),
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
+    return child_env(copy) | {"PYTHONPATH": os.pathsep.join(paths)}
 
 
-def _run(copy: Path, workload: Workload, env: dict[str, str], timeout: float) -> None:
-    argv = shlex.split(workload.command)
-    if argv and argv[0] in {"python", "python3"}:
-        argv[0] = sys.executable
-    try:
-        done = subprocess.run(
-            argv, cwd=copy, env=env, capture_output=True, timeout=timeout, check=False
-        )
-    except FileNotFoundError:
+def _run(copy: Path, workload: Workload, env: dict[str, str], timeout: float, box: Box) -> None:
+    argv = python_argv(workload.command)
+    if shutil.which(argv[0], path=env["PATH"]) is None and not (copy / argv[0]).is_file():
         raise HarnessError(
             f"workload `{workload.command}`: {argv[0]} not found; give a command that runs "
             "from the repository root with --workload"
-        ) from None
+        )
+    try:
+        done = run_boxed(box, argv, env, timeout)
     except subprocess.TimeoutExpired:
         raise HarnessError(
             f"workload `{workload.command}` ran longer than {timeout:g} s; give a shorter one "

@@ -8,6 +8,7 @@ from harness.loop.finish import SessionResult
 from harness.loop.records import CandidateRecord
 from harness.loop.session import Session
 from harness.roles import Store
+from harness.sandbox.boundary import current
 from harness.store.entries import CandidateEntry, SessionEntry
 
 
@@ -22,6 +23,7 @@ def session_params(session: Session) -> dict[str, str]:
         "rounds": str(settings.rounds),
         "seed": str(settings.seed),
         "answer_format": settings.answer_format,
+        "sandbox": current().name,
     }
 
 

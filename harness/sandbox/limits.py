@@ -18,6 +18,8 @@ class Limits:
     open_files: int = 256
     pin_cpu: int | None = None  # run on this core, so every timed process gets the same one
     nice: int = 0  # added niceness, so a process warming up yields to the parent's hand-offs
+    scratch_mb: int = 256  # the size of its only writable folder
+    processes: int = 64  # processes and threads it may run at once (its own included)
 
 
 def set_limits(limits: Limits) -> None:

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.sandbox.limits import Limits, child_env, isolation_prefix, set_limits
+from harness.sandbox.boundary import Box, PopenOptions, Running, current
+from harness.sandbox.limits import Limits, child_env, set_limits
 from harness.sandbox.worker import decode, encode
 
 WORKER = Path(__file__).with_name("worker.py")
@@ -98,6 +99,7 @@ class SandboxProcess:
 
     def __init__(self, spec: SandboxSpec) -> None:
         self.spec = spec
+        self._box: Running | None = None
         self._proc: subprocess.Popen[bytes] | None = None
         self._buffer = b""
         self._next_id = 0
@@ -115,26 +117,31 @@ class SandboxProcess:
     def launch(self) -> None:
         """Start the child without waiting for it; `wait_ready` finishes the start."""
         self._buffer, self._eof = b"", False
-        stderr = self.stderr_path.open("ab")
-        self._proc = subprocess.Popen(
-            [
-                *isolation_prefix(),
-                sys.executable,
-                "-I",
-                "-B",
-                str(WORKER),
-                json.dumps(self._config()),
-            ],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            cwd=self.spec.workdir,
-            env=child_env(self.spec.workdir),
-            start_new_session=True,
-            preexec_fn=lambda: set_limits(self.spec.limits),
-        )
-        stderr.close()
+        argv = [sys.executable, "-I", "-B", str(WORKER), json.dumps(self._config())]
+        with self.stderr_path.open("ab") as stderr:
+            options = PopenOptions(
+                child_env(self.spec.workdir.resolve()),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                preexec_fn=lambda: set_limits(self.spec.limits),
+            )
+            self._box = current().start(self._view(), argv, options)
+        self._proc = self._box.popen
         _widen(self._proc.stdin, self._proc.stdout)
+
+    def _view(self) -> Box:
+        """The worker's box: its module's folder and the worker read-only; a scratch folder
+        of its own at the working directory."""
+        spec = self.spec
+        code = (spec.import_root or spec.module_file.parent).resolve()
+        limits = spec.limits
+        return Box(
+            spec.workdir.resolve(),
+            read_only=(code, WORKER),
+            scratch_mb=limits.scratch_mb,
+            processes=limits.processes,
+        )
 
     def wait_ready(self) -> None:
         hello = self._read_line(_STARTUP_SECONDS)
@@ -202,10 +209,11 @@ class SandboxProcess:
         return bool(message.get("setup")) and message.get("id") == self._next_id
 
     def pin(self, cores: set[int]) -> None:
-        """Move every thread of the child onto `cores`."""
-        if self._proc is None or not cores or not hasattr(os, "sched_setaffinity"):
+        """Move every thread of the worker onto `cores`."""
+        if self._box is None or not cores or not hasattr(os, "sched_setaffinity"):
             return
-        for task in Path(f"/proc/{self._proc.pid}/task").glob("[0-9]*"):
+        pid = self._box.command_pid()
+        for task in Path(f"/proc/{pid}/task").glob("[0-9]*") if pid else []:
             with contextlib.suppress(OSError):  # a thread that just ended
                 os.sched_setaffinity(int(task.name), cores)
 
@@ -246,34 +254,21 @@ class SandboxProcess:
         return self._last_reply
 
     def stray_processes(self) -> int:
-        """Processes other than the child itself in the child's process group."""
-        if self._proc is None:
-            return 0
-        me, group = str(self._proc.pid), str(self._proc.pid).encode()
-        count = 0
-        for name in os.listdir("/proc"):
-            if not name.isdigit() or name == me:
-                continue
-            with contextlib.suppress(OSError, IndexError):
-                with open(f"/proc/{name}/stat", "rb") as stat:
-                    state, _, process_group = stat.read().rsplit(b")", 1)[1].split()[:3]
-                # A killed process lingers as a zombie until reaped: not running any more.
-                count += state != b"Z" and process_group == group
-        return count
+        """Processes still running in the worker's box besides the worker itself."""
+        return 0 if self._box is None else self._box.others()
 
     @property
     def alive(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
 
     def interrupt(self) -> None:
-        """Kill the child's whole process group, from any thread: a thread waiting for the child
+        """Kill everything in the child's box, from any thread: a thread waiting for the child
         sees it end, and the one that owns it still calls `kill()` to reap it."""
-        if self._proc is not None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):  # already gone
-                os.killpg(self._proc.pid, signal.SIGKILL)
+        if self._box is not None:
+            self._box.kill()
 
     def kill(self) -> None:
-        """Kill the child's whole process group, so nothing it started survives."""
+        """Kill everything in the child's box, so nothing it started survives."""
         if self._proc is None:
             return
         self.interrupt()
@@ -374,12 +369,18 @@ def _site_dirs() -> list[str]:
 
 
 def describe_exit(code: int, stderr_tail: str) -> str:
+    """A process's exit, told from its code: negative for a signal, or 128 + the signal from a
+    box (bubblewrap's init reports its command's death by signal that way)."""
+    signals = {int(number) for number in signal.Signals}
+    if code > 128 and code - 128 in signals:
+        code = 128 - code
     if code < 0:
         name = signal.Signals(-code).name
         why = {
             "SIGXCPU": "CPU-time limit reached",
             "SIGKILL": "killed (memory or time limit)",
             "SIGSEGV": "segmentation fault",
+            "SIGSYS": "a system call the sandbox forbids",
         }.get(name, "killed by a signal")
         return f"the candidate process died: {name} ({why})"
     tail = f": {stderr_tail}" if stderr_tail else ""

@@ -82,6 +82,8 @@ class MLflowStore:
             self._runs[session.id] = (experiment, found[0].info.run_id)
             return
         tags = {KIND: "session", SESSION: session.id, "harness.target": session.target}
+        # What boxed the candidates; "none (--unsafe-no-sandbox)" must be visible at a glance.
+        tags["harness.sandbox"] = session.params.get("sandbox", "unknown")
         run = self.client.create_run(experiment, run_name=session.id, tags=tags)
         for key, value in session.params.items():
             self.client.log_param(run.info.run_id, key, value)

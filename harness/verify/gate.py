@@ -13,6 +13,7 @@ from harness.bench.runner import (
     InterleavedBenchmark,
     parent_off_core,
 )
+from harness.sandbox.boundary import current
 from harness.targets.code import Code, baseline_code
 from harness.targets.inputs import InputSource
 from harness.targets.loader import Target
@@ -42,6 +43,7 @@ class Verifier:
         self, target: Target, source: Code, seed: int | None = None, baseline: Code | None = None
     ) -> Verdict:
         verdict = Verdict(target=target.name, seed=new_seed() if seed is None else seed)
+        verdict.sandbox = current().name
         self.last_outcome = None
         with tempfile.TemporaryDirectory(prefix="harness-verify-") as tmp:
             workdir = Path(tmp)

@@ -28,6 +28,10 @@ def print_verdict(verdict: Verdict, console: Console | None = None) -> None:
         console.print(_benchmark_line(verdict.benchmark), highlight=False)
     for flag in verdict.flags:
         console.print(f"[yellow]flag:[/] {flag}", highlight=False)
+    if verdict.sandbox.startswith("none"):
+        console.print(f"[bold red]UNSAFE:[/] sandbox {verdict.sandbox}", highlight=False)
+    else:
+        console.print(f"sandbox: {verdict.sandbox}", markup=False, highlight=False)
     if verdict.accepted:
         console.print(f"[bold green]ACCEPTED[/] correct, and {verdict.speedup:.2f}x faster")
     else:

@@ -158,6 +158,17 @@ def property_based(ctx: GateContext) -> Check | None:
     return _failed(name, f"minimal failing input (shrunk): {mismatch.reason}", mismatch)
 
 
+def left_processes(ctx: GateContext) -> Check | None:
+    """Processes the candidate started that are still running in its box (a daemon, a shell):
+    the box holds them and ends them with it, but a faithful replacement starts none."""
+    count = ctx.differential.candidate.stray_processes()
+    if not count:
+        return None
+    return Check(
+        "processes", False, f"tried to start processes: {count} still running in its sandbox"
+    )
+
+
 def start_target_tests(ctx: GateContext) -> None:
     """Start the target's own tests once the candidate imports; they run beside the
     differential stages and `target_tests` collects them."""
@@ -182,5 +193,6 @@ BESIDE_BENCHMARK: list[Stage] = [
     small_inputs,
     property_based,
     benchmark_size_inputs,
+    left_processes,
     target_tests,
 ]

@@ -2,16 +2,14 @@
 
 import contextlib
 import os
-import shlex
 import shutil
-import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 from harness.discover.probe import copy_working_tree, import_roots
-from harness.sandbox.limits import Limits, child_env, isolation_prefix, set_limits
+from harness.sandbox.boundary import Box, PopenOptions, current, folder_mb, python_argv
+from harness.sandbox.limits import Limits, child_env, set_limits
 from harness.sandbox.process import WORKER, sandbox_roots
 from harness.targets.code import Code, write_code
 from harness.targets.loader import Target
@@ -31,31 +29,31 @@ class TestRun:
     construction (it takes a core of its own while the differential stages use the other)."""
 
     def __init__(self, target: Target, candidate: Code, command: str, workdir: Path) -> None:
-        copy = workdir / "target-tests"
+        copy = (workdir / "target-tests").resolve()
         _copy_target(target, copy)
         write_code(target, candidate, copy)
+        guard = _guard_dir(workdir, copy)
         # The copy's packages come first: an installed (e.g. editable) original must not win.
-        paths = [_guard_dir(workdir, copy), *(import_roots(copy) if target.layout else [])]
+        paths = [guard, *(import_roots(copy) if target.layout else [])]
         env = child_env(copy) | {"PYTHONPATH": os.pathsep.join(map(str, paths))}
-        argv = shlex.split(command)
-        if argv and argv[0] in {"python", "python3"}:
-            argv[0] = sys.executable
         limits = target.config.limits
         self.command, self.timeout = command, limits.test_timeout_seconds
         # A file, not a pipe: nobody reads while the tests run, and a full pipe would stall them.
         self._output = (workdir / "target-tests.log").open("w+b")
-        self._process = subprocess.Popen(
-            [*isolation_prefix(), *argv],
-            cwd=copy,
-            env=env,
+        # The tests run in a writable, size-capped copy of the copy, inside the box.
+        box = Box(copy, read_only=(guard, WORKER), seed=copy, scratch_mb=folder_mb(copy) + 256)
+        test_limits = Limits(
+            cpu_seconds=int(limits.test_timeout_seconds), memory_mb=limits.memory_mb
+        )
+        options = PopenOptions(
+            env,
             stdin=subprocess.DEVNULL,
             stdout=self._output,
             stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=lambda: set_limits(
-                Limits(cpu_seconds=int(limits.test_timeout_seconds), memory_mb=limits.memory_mb)
-            ),
+            preexec_fn=lambda: set_limits(test_limits),
         )
+        self._box = current().start(box, python_argv(command), options)
+        self._process = self._box.popen
         self._deadline = time.monotonic() + self.timeout
 
     def result(self) -> tuple[bool, str]:
@@ -75,7 +73,7 @@ class TestRun:
 
     def stop(self) -> None:
         """Kill whatever the command started (its children too); safe to call more than once."""
-        _kill_group(self._process.pid)
+        self._box.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):
             self._process.wait(timeout=5)
         self._output.close()
@@ -100,8 +98,3 @@ def _guard_dir(workdir: Path, copy: Path) -> Path:
     )
     (folder / "sitecustomize.py").write_text(source)
     return folder
-
-
-def _kill_group(pid: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):  # already exited
-        os.killpg(pid, signal.SIGKILL)

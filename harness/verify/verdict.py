@@ -30,6 +30,7 @@ class Verdict:
     speedup_ci: tuple[float, float] | None = None
     benchmark: dict[str, Any] | None = None
     flags: list[str] = field(default_factory=list)
+    sandbox: str = ""  # the boundary candidate code ran in
 
     @property
     def correct(self) -> bool:
@@ -69,4 +70,5 @@ class Verdict:
             "seed": self.seed,
             "benchmark": self.benchmark,
             "flags": self.flags,
+            "sandbox": self.sandbox,
         }
