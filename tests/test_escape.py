@@ -4,9 +4,11 @@ fails, harness stays up, and the checkout is byte-identical afterwards."""
 
 import errno
 import hashlib
+import json
 import os
 import socket
 import subprocess
+import sys
 import textwrap
 import time
 from collections.abc import Iterator
@@ -18,6 +20,7 @@ import pytest
 from harness.sandbox.boundary import Box, PopenOptions, current
 from harness.sandbox.limits import Limits, child_env
 from harness.sandbox.process import CallResult, SandboxProcess, SandboxSpec
+from harness.verify.gate import Verifier
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO / "reference_impls" / "levenshtein.py"
@@ -343,3 +346,87 @@ def test_a_candidate_sees_no_secret_in_its_environment(candidate: Any, monkeypat
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-secret")
     result = candidate("import os\ndef f(x):\n    return sorted(os.environ)\n")
     assert result.ok and not any("KEY" in name or "TOKEN" in name for name in result.output)
+
+
+# Where the boundary cannot be set up, nothing runs candidate code unless the user says so.
+
+
+def _harness(*args: str, path: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "harness", *args]
+    env = {**os.environ, "PATH": path}
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["verify", "squares", "--candidate", "fast.py"],
+        ["bench", "squares"],
+        ["run", "squares", "--optimizer", "fake:script.json", "--store", "memory"],
+        ["tune", "squares", "--trials", "1"],
+    ],
+)
+def test_without_bubblewrap_candidate_code_is_refused_in_one_line(
+    args: list[str], tmp_path: Path
+) -> None:
+    done = _harness(*args, path=str(tmp_path))  # a PATH on which no bwrap is found
+    assert done.returncode == 2 and done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "bwrap" in done.stderr and "apt-get install bubblewrap" in done.stderr
+    assert "--unsafe-no-sandbox" in done.stderr
+
+
+def test_unsafe_no_sandbox_is_loud_and_recorded_in_the_verdict(squares_folder: Path) -> None:
+    fast = squares_folder / "examples" / "fast.py"
+    args = ["verify", str(squares_folder), "--candidate", str(fast), "--json", "--budget", "3"]
+    done = _harness(*args, "--unsafe-no-sandbox", path="/nonexistent")
+    assert "WARNING" in done.stderr and "unsafe" in done.stderr
+    assert json.loads(done.stdout)["sandbox"] == "none (--unsafe-no-sandbox)"
+    boxed = json.loads(_harness(*args, path=os.environ["PATH"]).stdout)
+    assert boxed["sandbox"].startswith("bubblewrap")
+
+
+@pytest.fixture
+def layers_off(monkeypatch: Any) -> None:
+    """Test-only: verdicts without the static screen and the audit hook, so that only the kernel
+    boundary stands between the candidate and the machine."""
+    from harness.bench import runner
+    from harness.targets.layout import spec
+    from harness.verify import differential, gate, stages
+
+    def unhooked(*args: Any, **kwargs: Any) -> SandboxSpec:
+        return spec(*args, **{**kwargs, "sandboxed": False})
+
+    for module in (differential, runner):
+        monkeypatch.setattr(module, "module_spec", unhooked)
+    before = [stages.import_candidate, stages.start_target_tests]
+    monkeypatch.setattr(gate, "BEFORE_BENCHMARK", before)
+
+
+def test_a_correct_candidate_that_runs_a_shell_is_rejected_and_harms_nothing(
+    layers_off: None, squares: Any, fake_home: Path, tmp_path: Path
+) -> None:
+    owned = [Path("/tmp") / f"harness-owned-{os.getpid()}", Path.home() / "harness-owned"]
+    script = "; ".join(
+        [f"echo owned > {path}" for path in owned]
+        + [f"cat {fake_home / 'secret.txt'} > leaked", f"cat {REFERENCE} > copied"]
+        + ["sleep 300"]
+    )
+    body = f"""
+        import os
+        def squares(xs):
+            if os.fork() == 0:
+                os.setsid()
+                os.execv('/bin/sh', ['sh', '-c', {script!r}])
+            return [x * x for x in xs]
+    """
+    verdict = Verifier(bench=None).evaluate(squares, textwrap.dedent(body), seed=1)
+    assert not verdict.accepted and "tried to start" in verdict.reasons[0], verdict.reasons
+    assert not any(path.exists() for path in owned)
+
+
+def test_a_candidate_writing_outside_is_rejected_saying_so(layers_off: None, squares: Any) -> None:
+    body = "def squares(xs):\n    open('/tmp/harness-owned', 'w').write('x')\n    return xs\n"
+    verdict = Verifier(bench=None).evaluate(squares, body, seed=1)
+    assert "tried to write outside its folder" in verdict.reasons[0], verdict.reasons
+    assert not Path("/tmp/harness-owned").exists()

@@ -127,7 +127,7 @@ def kernel_boundary() -> Bubblewrap:
 
 
 def _tools(names: list[str]) -> dict[str, str]:
-    found = {name: shutil.which(name, path="/usr/local/bin:/usr/bin:/bin") for name in names}
+    found = {name: shutil.which(name) for name in names}
     missing = [name for name, path in found.items() if path is None]
     if missing:
         packages = "bubblewrap" if "bwrap" in missing else "util-linux"

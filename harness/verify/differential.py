@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import TargetError
+from harness.sandbox.attempts import attempt
 from harness.sandbox.limits import Limits
 from harness.sandbox.process import CallResult, SandboxProcess
 from harness.targets.code import Code
@@ -110,9 +111,8 @@ class Differential:
         expected = self.expected(args)
         result = self.candidate.call(args, self.timeout)
         if not result.ok:
-            return Mismatch(
-                args, f"{_KIND_WORDS[result.kind]}: {result.error}", expected, None, result.kind
-            )
+            words = attempt(result.error) or _KIND_WORDS[result.kind]
+            return Mismatch(args, f"{words}: {result.error}", expected, None, result.kind)
         reason = type_errors(result.output, self.target.output_type)
         if reason is None and not self.target.config.mutates_inputs:
             changed = exact(args, result.args_after, self.target.config.equivalence)

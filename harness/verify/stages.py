@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis.errors import NoSuchExample
 
 from harness.errors import TargetError
+from harness.sandbox.attempts import attempt
 from harness.sandbox.process import SandboxError
 from harness.targets.code import Code, entry_path, files, is_multi_file
 from harness.targets.inputs import Case, InputSource
@@ -59,7 +60,9 @@ def import_candidate(ctx: GateContext) -> Check:
     try:
         ctx.differential.candidate.start()
     except SandboxError as exc:
-        return Check(name, False, f"the module does not import in the sandbox: {exc}")
+        tried = attempt(str(exc))
+        detail = f"{tried} when imported" if tried else "the module does not import in the sandbox"
+        return Check(name, False, f"{detail}: {exc}")
     return Check(name, True, "imported in a separate, limited process")
 
 
