@@ -2,7 +2,6 @@
 
 import json
 import math
-import os
 import socket
 import struct
 import textwrap
@@ -22,8 +21,8 @@ def run(tmp_path: Path) -> Iterator[object]:
 
     def run_module(body: str, args: list[object] | None = None, timeout: float = 5) -> CallResult:
         workdir = tmp_path / f"box{len(processes)}"
-        workdir.mkdir()
-        module = workdir / "mod.py"
+        (workdir / "src").mkdir(parents=True)
+        module = workdir / "src" / "mod.py"
         module.write_text(textwrap.dedent(body))
         spec = SandboxSpec(
             module, "mod", "f", workdir, limits=Limits(cpu_seconds=10, memory_mb=1024)
@@ -151,12 +150,53 @@ def test_secrets_in_the_environment_do_not_reach_the_child(run, monkeypatch) -> 
 
 
 def test_import_failure_is_a_sandbox_error(tmp_path: Path) -> None:
-    module = tmp_path / "mod.py"
+    (tmp_path / "src").mkdir()
+    module = tmp_path / "src" / "mod.py"
     module.write_text("raise RuntimeError('boom at import')\n")
     with pytest.raises(SandboxError, match="boom at import"):
         SandboxProcess(SandboxSpec(module, "mod", "f", tmp_path)).start()
 
 
-def test_the_child_runs_in_its_own_process_group(run) -> None:
-    result = run("import os\ndef f(x):\n    return [os.getpid(), os.getpgrp()]\n")
-    assert result.ok and result.output[0] == result.output[1] != os.getpgrp()
+def test_the_child_runs_in_its_own_pid_namespace(run) -> None:
+    result = run("import os\ndef f(x):\n    return [os.getpid(), os.getppid()]\n")
+    assert result.ok and result.output == [2, 1]  # the box's init is 1, the worker is 2
+
+
+def test_mounts_make_missing_parents_then_mount_parents_before_children() -> None:
+    from harness.sandbox.mounts import Mount, mount_args
+
+    scratch = Path("/tmp/harness-x/work")
+    args = mount_args(
+        [
+            Mount(scratch / "src", "ro"),
+            Mount(scratch, "tmpfs", size_mb=8),
+            Mount(Path("/usr"), "ro"),
+            Mount(Path("/usr/lib/python3"), "ro"),  # already visible through /usr
+        ]
+    )
+    text = " ".join(args)
+    assert "--perms 0755 --dir /tmp --perms 0755 --dir /tmp/harness-x" in text
+    assert text.index("--tmpfs /tmp/harness-x/work") < text.index(
+        "--ro-bind /tmp/harness-x/work/src"
+    )
+    assert f"--size {8 * 1024 * 1024}" in text and "/usr/lib/python3" not in text
+    assert "--dir /usr" not in text and "--dir /tmp/harness-x/work " not in text + " "
+
+
+def test_an_exit_by_signal_is_told_the_same_from_a_box_and_without_one() -> None:
+    from harness.sandbox.process import describe_exit
+
+    assert "SIGSEGV" in describe_exit(-11, "") and "SIGSEGV" in describe_exit(128 + 11, "")
+    assert "code 3" in describe_exit(3, "")
+
+
+def test_kernel_errors_name_what_the_candidate_tried() -> None:
+    from harness.sandbox.attempts import attempt
+
+    assert attempt("OSError: [Errno 30] Read-only file system: '/x'") == (
+        "tried to write outside its folder"
+    )
+    assert attempt("PermissionError: sandbox: socket.connect ('x',) is not allowed") == (
+        "tried to use the network"
+    )
+    assert attempt("ValueError: bad input") is None

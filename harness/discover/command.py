@@ -4,6 +4,7 @@ the top ones and write `harness.toml` (plus the recorded inputs under `.harness/
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from harness.discover.config import (
@@ -31,7 +32,10 @@ def init_repo(
 ) -> Path:
     repo = _checked(repo, force)
     chosen_workload = choose_workload(repo, workload)
-    console.print(f"profiling {chosen_workload.why}: [bold]{chosen_workload.command}[/]")
+    console.print(
+        f"profiling {chosen_workload.why} in a sandbox (no network, a copy of the checkout): "
+        f"[bold]{escape(chosen_workload.command)}[/]"
+    )
     with repo_copy(repo) as copy:
         profile = run_probe(copy, chosen_workload, {"HARNESS_PROBE_PROFILE": ""}, timeout)
         spots = rank(profile.reports, copy)

@@ -86,6 +86,7 @@ def run_probe(copy: Path, workload: Workload, mode: dict[str, str], timeout: flo
     reports_dir = copy.parent / "probe-reports"
     shutil.rmtree(reports_dir, ignore_errors=True)
     reports_dir.mkdir()
+    reports_dir.chmod(0o777)  # written from the box, whose uid may differ (as root)
     hook_dir = copy.parent / "probe-hook"
     hook_dir.mkdir(exist_ok=True)
     (hook_dir / "sitecustomize.py").write_text(_SITECUSTOMIZE)

@@ -46,6 +46,8 @@ class Bubblewrap:
         self.name = f"bubblewrap {version} ({filtered}{', root: throwaway uid' if as_root else ''})"
 
     def start(self, box: Box, argv: list[str], options: PopenOptions) -> Running:
+        if self.as_root:
+            _check_readable([*box.read_only, *([box.seed] if box.seed else [])])
         info_read, info_write = os.pipe()
         filter_fd = program_fd() if self.seccomp else None
         passed = [fd for fd in (info_write, filter_fd) if fd is not None]
@@ -92,7 +94,21 @@ class Bubblewrap:
         return [*drop, "--inh-caps=-all", "--bounding-set=-all", "--", *command, *argv]
 
 
+def _check_readable(paths: list[Path]) -> None:
+    """As root, the box's processes run as an unrelated uid: what they are shown must be
+    readable by others, or they would fail later with a bare 'Permission denied'."""
+    for path in paths:
+        needed = 0o005 if path.is_dir() else 0o004
+        if path.exists() and path.stat().st_mode & needed != needed:
+            raise SandboxUnavailable(
+                f"the sandbox runs candidate code as an unprivileged user, which cannot read "
+                f"{path}: make it readable (chmod o+rX {path})"
+            )
+
+
 def _mounts(box: Box) -> list[Mount]:
+    if box.scratch in box.read_only:
+        raise ValueError(f"{box.scratch} cannot be both the scratch folder and read-only")
     scratch = Mount(box.scratch, "tmpfs", size_mb=box.scratch_mb)
     own = [Mount(path, "ro") for path in box.read_only] + [scratch]
     own += [Mount(path, "rw") for path in box.writable]

@@ -112,6 +112,7 @@ def _check_editable(
 
 def _snapshot(package: Path) -> Path:
     folder = Path(tempfile.mkdtemp(prefix="harness-reference-"))
+    folder.chmod(0o755)  # a sandbox running as an unprivileged uid reads it (as root)
     atexit.register(shutil.rmtree, folder, True)
     copy = folder / package.name
     shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
