@@ -11,7 +11,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +102,14 @@ def _marked(marker: str) -> list[int]:
     return found
 
 
+def _waited(condition: Callable[[], bool], seconds: float = 5) -> bool:
+    """Whether `condition` held within `seconds` (processes end, or start, a little later)."""
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return condition()
+
+
 @pytest.fixture
 def candidate(tmp_path: Path) -> Iterator[Any]:
     """Runs a module's `f` in a box with the audit hook off: only the kernel boundary holds."""
@@ -173,13 +181,10 @@ def test_a_shell_sees_no_host_process_and_cannot_signal_harness(tmp_path: Path) 
 
 def test_a_daemon_left_by_a_shell_dies_with_the_box(tmp_path: Path) -> None:
     marker = f"harness-daemon-{time.monotonic_ns()}"
-    script = f"setsid sh -c 'sleep 300; echo {marker}' >/dev/null 2>&1 & sleep 0.2; echo started"
-    done = shell(script, tmp_path / "scratch")
-    assert b"started" in done.stdout
-    deadline = time.monotonic() + 5
-    while _marked(marker) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not _marked(marker)
+    daemon = f"setsid sh -c 'sleep 300; echo {marker}' >/dev/null 2>&1 &"
+    done = shell(f"{daemon} sleep 0.2; set -- /proc/[0-9]*; echo $#", tmp_path / "scratch")
+    assert int(done.stdout.split()[-1]) >= 4  # init, this shell, the daemon and its sleep
+    assert _waited(lambda: not _marked(marker))
 
 
 def test_a_shell_cannot_reach_a_server_on_localhost(tmp_path: Path, server: socket.socket) -> None:
@@ -271,15 +276,9 @@ def test_a_candidate_daemon_is_seen_and_dies_with_its_box(candidate: Any) -> Non
     """
     assert candidate(body).ok
     process = candidate.processes[-1]
-    deadline = time.monotonic() + 5
-    while not _marked(marker) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert process.stray_processes() >= 1
+    assert _waited(lambda: bool(_marked(marker))) and process.stray_processes() >= 1
     process.close()
-    deadline = time.monotonic() + 5
-    while _marked(marker) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not _marked(marker)
+    assert _waited(lambda: not _marked(marker))
 
 
 def test_a_candidate_cannot_connect_to_localhost(candidate: Any, server: socket.socket) -> None:

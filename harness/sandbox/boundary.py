@@ -54,6 +54,19 @@ class PopenOptions:
     stderr: int | IO[Any] | None = None
     preexec_fn: Callable[[], None] | None = None
 
+    def popen(self, argv: list[str], **extra: Any) -> "subprocess.Popen[bytes]":
+        """Start `argv` in a session of its own (so it can be killed as a group)."""
+        return subprocess.Popen(
+            argv,
+            env=self.env,
+            stdin=self.stdin,
+            stdout=self.stdout,
+            stderr=self.stderr,
+            start_new_session=True,
+            preexec_fn=self.preexec_fn,
+            **extra,
+        )
+
 
 class Running(Protocol):
     """A started box: the process harness waits on, and what runs inside it."""
@@ -107,17 +120,7 @@ class Unboxed:
     def start(self, box: Box, argv: list[str], options: PopenOptions) -> Running:
         from harness.sandbox.limits import isolation_prefix
 
-        popen = subprocess.Popen(
-            [*isolation_prefix(), *argv],
-            cwd=box.scratch,
-            env=options.env,
-            stdin=options.stdin,
-            stdout=options.stdout,
-            stderr=options.stderr,
-            start_new_session=True,
-            preexec_fn=options.preexec_fn,
-        )
-        return UnboxedProcess(popen)
+        return UnboxedProcess(options.popen([*isolation_prefix(), *argv], cwd=box.scratch))
 
 
 def run_boxed(

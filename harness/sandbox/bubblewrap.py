@@ -52,16 +52,8 @@ class Bubblewrap:
         filter_fd = program_fd() if self.seccomp else None
         passed = [fd for fd in (info_write, filter_fd) if fd is not None]
         try:
-            popen = subprocess.Popen(
-                self.command(box, argv, info_write, filter_fd),
-                env=options.env,
-                stdin=options.stdin,
-                stdout=options.stdout,
-                stderr=options.stderr,
-                start_new_session=True,
-                preexec_fn=options.preexec_fn,
-                pass_fds=passed,
-            )
+            command = self.command(box, argv, info_write, filter_fd)
+            popen = options.popen(command, pass_fds=passed)
         except BaseException:
             os.close(info_read)
             raise
