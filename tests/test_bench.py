@@ -137,7 +137,8 @@ def test_every_round_gets_fresh_inputs_shared_by_both_sides(
 
 
 def test_a_process_left_running_is_detected(tmp_path: Path) -> None:
-    module = tmp_path / "spawner.py"
+    (tmp_path / "src").mkdir()
+    module = tmp_path / "src" / "spawner.py"
     module.write_text(
         textwrap.dedent("""
         import subprocess

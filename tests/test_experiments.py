@@ -76,6 +76,10 @@ def test_the_session_is_in_the_embedded_store(recorded: dict[str, Any]) -> None:
     assert session["cumulative_speedup"] > 1 and session["candidates"] == 2
     verdicts = [row["verdict"] for row in store.candidates(recorded["session"])]
     assert sorted(verdicts) == ["accepted", "rejected"]
+    experiment = store.client.get_experiment_by_name("squares")
+    assert experiment is not None
+    [run] = store.client.search_runs([experiment.experiment_id], "tags.`harness.kind` = 'session'")
+    assert run.data.tags["harness.sandbox"].startswith("bubblewrap")
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "md", "table"])

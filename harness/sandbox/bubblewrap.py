@@ -27,7 +27,7 @@ from harness.sandbox.seccomp import SeccompUnavailable, program, program_fd
 
 _SEED = Path("/run/harness-seed")
 # The scratch folder starts as a copy of the seed; `exec` keeps the command's pid.
-_COPY_SEED = f'cp -R --preserve=mode,timestamps {_SEED}/. . && exec "$@"'
+_COPY_SEED = f'cp -R {_SEED}/. . && exec "$@"'
 _NAMESPACES = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts"]
 _ROOT_CAPS = ["--cap-drop", "ALL"] + [
     arg for cap in ("CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP") for arg in ("--cap-add", cap)
