@@ -90,6 +90,12 @@ def shell(script: str, scratch: Path, **box: Any) -> subprocess.CompletedProcess
     return subprocess.CompletedProcess(script, running.popen.returncode, output)
 
 
+def _through_proc(path: Path) -> list[Path]:
+    """`path` reached through harness's own process: its root and its working directory."""
+    me = Path(f"/proc/{os.getpid()}")
+    return [me / "root" / path.relative_to("/"), me / "cwd" / os.path.relpath(path)]
+
+
 def _marked(marker: str) -> list[int]:
     """Host processes whose command line carries `marker`."""
     found = []
@@ -164,6 +170,7 @@ def test_a_shell_cannot_read_secrets_the_reference_or_harness(
     tmp_path: Path, fake_home: Path
 ) -> None:
     paths = [fake_home / "secret.txt", REFERENCE, REPO / "harness" / "cli.py", REPO / "README.md"]
+    paths += _through_proc(REFERENCE)
     done = shell("; ".join(f"cat {path}" for path in paths) + "; true", tmp_path / "scratch")
     assert b"sk-planted-secret" not in done.stdout and b"def " not in done.stdout
     assert done.stdout.count(b"No such file or directory") == len(paths)
@@ -238,7 +245,8 @@ def test_a_candidate_cannot_write_outside_its_folder(candidate: Any, tmp_path: P
 
 
 def test_a_candidate_cannot_read_secrets_or_the_reference(candidate: Any, fake_home: Path) -> None:
-    for path in [fake_home / "secret.txt", REFERENCE, REPO / "harness" / "verify" / "gate.py"]:
+    paths = [fake_home / "secret.txt", REFERENCE, REPO / "harness" / "verify" / "gate.py"]
+    for path in paths + _through_proc(REFERENCE):
         result = candidate(f"def f(x):\n    return open({str(path)!r}).read()\n")
         assert result.kind == "exception" and "No such file" in result.error
 
