@@ -3,8 +3,9 @@
 - process start: a sandboxed worker from launch to its ready greeting, on each bundled target's
   baseline module (numpy preloaded where the module needs it, as verdicts do), boxed and unboxed
   interleaved; goal: at most 30 ms added per process;
-- one verdict's wall time on each bundled target's `examples/fast.py`, boxed and unboxed
-  interleaved.
+- one A/A verdict (each bundled target's baseline against itself, as verdict_quality's overhead
+  figure is mostly made of) boxed and unboxed interleaved: its wall time, and the share of it
+  spent outside timed calls.
 
 Writes results/benchmarks/sandbox_cost.json.
 
@@ -64,7 +65,7 @@ def verdicts(count: int, sides: dict[str, Boundary]) -> dict[str, dict[str, Any]
     figures: dict[str, dict[str, Any]] = {}
     for name in bundled_names():
         target = load_target(name)
-        source = (target.folder / "examples" / "fast.py").read_text()
+        source = target.baseline_source()
         runs: dict[str, list[dict[str, Any]]] = {label: [] for label in sides}
         for index in range(count):
             for label, boundary in sides.items():
@@ -73,6 +74,9 @@ def verdicts(count: int, sides: dict[str, Boundary]) -> dict[str, dict[str, Any]
         figures[name] = {
             label: {
                 "median_seconds": median([run["seconds"] for run in done]),
+                "overhead_fraction": median(
+                    [(r["seconds"] - r["timed_seconds"]) / r["seconds"] for r in done]
+                ),
                 "accepted": sum(run["accepted"] for run in done),
                 "verdicts": len(done),
             }
@@ -85,8 +89,9 @@ def show(start: dict[str, dict[str, float | None]], verdict: dict[str, dict[str,
     table = Table(title="Sandbox cost (medians)")
     for column in ("target", "start boxed ms", "start unboxed ms", "added ms"):
         table.add_column(column, justify="right")
-    for column in ("verdict boxed s", "verdict unboxed s"):
+    for column in ("verdict boxed s", "verdict unboxed s", "overhead boxed", "unboxed"):
         table.add_column(column, justify="right")
+    sides = ("boxed", "unboxed")
     for name, times in start.items():
         boxed, unboxed = times["boxed"] or 0.0, times["unboxed"] or 0.0
         seconds = verdict.get(name, {})
@@ -95,8 +100,8 @@ def show(start: dict[str, dict[str, float | None]], verdict: dict[str, dict[str,
             f"{boxed * 1000:.1f}",
             f"{unboxed * 1000:.1f}",
             f"{(boxed - unboxed) * 1000:+.1f}",
-            f"{seconds.get('boxed', {}).get('median_seconds') or 0:.2f}",
-            f"{seconds.get('unboxed', {}).get('median_seconds') or 0:.2f}",
+            *(f"{seconds.get(side, {}).get('median_seconds') or 0:.2f}" for side in sides),
+            *(f"{seconds.get(side, {}).get('overhead_fraction') or 0:.1%}" for side in sides),
         )
     Console().print(table)
 
@@ -104,7 +109,7 @@ def show(start: dict[str, dict[str, float | None]], verdict: dict[str, dict[str,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--starts", type=int, default=30, help="process starts per side")
-    parser.add_argument("--verdicts", type=int, default=3, help="verdicts per side and target")
+    parser.add_argument("--verdicts", type=int, default=5, help="verdicts per side and target")
     args = parser.parse_args()
     sides: dict[str, Boundary] = {"boxed": kernel_boundary(), "unboxed": Unboxed()}
     start = starts(args.starts, sides)
@@ -116,11 +121,16 @@ def main() -> None:
         "median_added_start_seconds": median(added),
         "max_added_start_seconds": max(added),
         "verdicts": verdict,
+        "median_overhead_fraction": {
+            side: median([per_target[side]["overhead_fraction"] for per_target in verdict.values()])
+            for side in sides
+        },
     }
     show(start, verdict)
     path = write("sandbox_cost", figures)
     print(f"boundary: {figures['boundary']}")
     print(f"added per process start: median {figures['median_added_start_seconds'] * 1000:.1f} ms")
+    print(f"A/A verdict time outside timed calls: {figures['median_overhead_fraction']}")
     print(f"written to {path}")
 
 
