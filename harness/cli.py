@@ -14,6 +14,27 @@ if TYPE_CHECKING:
     from harness.targets.loader import Target
 
 
+def _number(kind: type[float] | type[int], low: float, high: float, what: str) -> Any:
+    """An argparse type: a number in [low, high], else a one-line usage error."""
+
+    def parse(text: str) -> float | int:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{text} is out of range: give {what}")
+        return value
+
+    return parse
+
+
+_positive = _number(float, 1e-9, float("inf"), "a number of seconds above 0")
+_margin = _number(float, 0.0, 10.0, "a margin from 0 (any gain) to 10 (11x)")
+_at_least_one = _number(int, 1, 10**9, "a whole number of at least 1")
+_port = _number(int, 1, 65535, "a port from 1 to 65535")
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
@@ -29,26 +50,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("--json", action="store_true", help="print one JSON object")
     verify.add_argument("--seed", type=int, help="seed for inputs (default: fresh)")
-    verify.add_argument("--min-gain", type=float, help="speedup margin (default: the target's)")
-    verify.add_argument("--budget", type=float, default=10.0, help="benchmark seconds at most")
+    verify.add_argument("--min-gain", type=_margin, help="speedup margin (default: the target's)")
+    verify.add_argument("--budget", type=_positive, default=10.0, help="benchmark seconds at most")
     _add_unsafe(verify)
     bench = commands.add_parser("bench", help="time baseline, candidate and reference")
     bench.add_argument("target", help="bundled target name or path to a target folder")
     bench.add_argument("--candidate", type=Path, help="module replacing the entry, or a .diff")
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument("--seed", type=int, help="seed for inputs (default: fresh)")
-    bench.add_argument("--budget", type=float, default=10.0, help="seconds of measuring at most")
+    bench.add_argument(
+        "--budget", type=_positive, default=10.0, help="seconds of measuring at most"
+    )
     _add_unsafe(bench)
     _add_run(commands)
     _add_tune(commands)
     ui = commands.add_parser("ui", help="the MLflow UI on 127.0.0.1 against the store")
-    ui.add_argument("--port", type=int, default=5000, help="port (default 5000)")
+    ui.add_argument("--port", type=_port, default=5000, help="port (default 5000)")
     ui.add_argument("--tracking-uri", help="store to show (default: as for harness run)")
     models = commands.add_parser("models", help="the local models: list, or pull one")
     models.add_argument("action", choices=["list", "pull"])
     models.add_argument("name", nargs="?", default=None, help="model name (default: the default)")
     serve = commands.add_parser("serve-model", help="the local model behind an OpenAI API")
-    serve.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    serve.add_argument("--port", type=_port, default=8080, help="port (default 8080)")
     serve.add_argument("--model", default=None, help="model name or .gguf path")
     report = commands.add_parser("report", help="sessions, or one session's candidates")
     report.add_argument("session", nargs="?", help="a session id (default: list the sessions)")
@@ -59,8 +82,10 @@ def _parser() -> argparse.ArgumentParser:
     init = commands.add_parser("init", help="find a repository's hot functions: harness.toml")
     init.add_argument("repo", nargs="?", type=Path, default=Path("."), help="git repository")
     init.add_argument("--workload", help="command exercising the code (default: benchmarks/tests)")
-    init.add_argument("--top", type=int, default=3, help="targets to write at most (default 3)")
-    init.add_argument("--timeout", type=float, default=600.0, help="workload seconds at most")
+    init.add_argument(
+        "--top", type=_at_least_one, default=3, help="targets to write at most (default 3)"
+    )
+    init.add_argument("--timeout", type=_positive, default=600.0, help="workload seconds at most")
     init.add_argument("--force", action="store_true", help="replace an existing harness.toml")
     _add_unsafe(init)
     apply = commands.add_parser("apply", help="write a session's final code into the target")
@@ -91,7 +116,9 @@ def _add_run(commands: Any) -> None:
 def _add_tune(commands: Any) -> None:
     tune = commands.add_parser("tune", help="search session settings with Optuna")
     tune.add_argument("target", nargs="?", help="bundled target name or path to a target folder")
-    tune.add_argument("--trials", type=int, default=10, help="trials this worker runs (default 10)")
+    tune.add_argument(
+        "--trials", type=_at_least_one, default=10, help="trials this worker runs (default 10)"
+    )
     tune.add_argument(
         "--storage", help="Optuna storage URL (default: results/optuna.db; postgresql://... shares)"
     )
@@ -103,7 +130,9 @@ def _add_tune(commands: Any) -> None:
         default="speedup",
         help="what a trial is worth (default speedup; both: a Pareto front with cost)",
     )
-    tune.add_argument("--rounds", type=int, help="every trial runs R rounds (not searched)")
+    tune.add_argument(
+        "--rounds", type=_at_least_one, help="every trial runs R rounds (not searched)"
+    )
     tune.add_argument("--show", action="store_true", help="the best settings; CSV and TOML files")
     tune.add_argument("--tracking-uri", help="MLflow tracking URI (default: as for harness run)")
     tune.add_argument("--json", action="store_true", help="print one JSON object")
@@ -263,8 +292,6 @@ def _init(args: argparse.Namespace) -> int:
 
     from harness.discover.command import init_repo
 
-    if args.top < 1:
-        raise HarnessError("--top must be at least 1")
     init_repo(args.repo, args.workload, args.top, args.timeout, args.force, Console())
     return 0
 

@@ -61,6 +61,14 @@ def test_same_seed_gives_the_same_verdict(squares_folder: Path, tmp_path: Path) 
         (["verify", "squares"], "--candidate"),
         (["verify", "squares", "--candidate", "x.py", "--seed", "abc"], "invalid int value"),
         (["frobnicate"], "invalid choice"),
+        (["verify", "squares", "--candidate", "x.py", "--budget", "0"], "out of range"),
+        (["verify", "squares", "--candidate", "x.py", "--min-gain", "-0.5"], "out of range"),
+        (["verify", "squares", "--candidate", "x.py", "--min-gain", "lots"], "is not a margin"),
+        (["bench", "squares", "--budget", "-3"], "out of range"),
+        (["run", "squares", "--rounds", "0", "--optimizer", "fake:x"], "rounds"),
+        (["tune", "squares", "--trials", "0"], "out of range"),
+        (["init", ".", "--top", "0"], "out of range"),
+        (["ui", "--port", "70000"], "out of range"),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(
@@ -71,3 +79,14 @@ def test_usage_errors_exit_2_with_one_line(
     assert result.returncode == 2
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
+
+
+def test_untrusted_text_is_shown_literally_not_as_markup(
+    squares_folder: Path, tmp_path: Path
+) -> None:
+    hostile = tmp_path / "hostile.py"
+    hostile.write_text("def squares(xs):\n    raise ValueError('[/x] [bold]not markup[/bold]')\n")
+    result = harness("verify", str(squares_folder), "--candidate", str(hostile), "--budget", "2")
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "[/x] [bold]not markup[/bold]" in result.stdout.replace("\n", "")

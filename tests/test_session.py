@@ -396,3 +396,15 @@ def test_stop_rules(
         assert session.stop_reason() == "1 rounds done"
     if "patience" in overrides:
         assert session.stop_reason() == "no improvement in 1 rounds"
+
+
+def test_a_margin_in_the_session_settings_is_not_replaced_by_the_targets(
+    squares_folder: Path, tmp_path: Path
+) -> None:
+    optimizer = _script(tmp_path, "opt", [FAST])
+    unreachable = BenchSettings(budget_seconds=4, min_gain=1000.0)
+    settings = SessionSettings(optimizer=optimizer, rounds=1, candidates=1, bench=unreachable)
+    session = Session(load_target(str(squares_folder)), settings, tmp_path / "s")
+    session.run()
+    [record] = session.records
+    assert record.status == "rejected" and "1001" in record.reason, record.reason

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from harness.bench.report import Row
@@ -45,7 +46,7 @@ def print_bench(target: str, outcome: BenchOutcome, rows: list[Row], path: Path)
     console.print(table)
     for row in rows:
         for problem in row.problems:
-            console.print(f"[red]{row.label}: {problem}[/]", highlight=False)
+            console.print(f"[red]{escape(row.label)}: {escape(problem)}[/]", highlight=False)
     console.print(f"pytest-benchmark JSON: {path}", highlight=False)
 
 

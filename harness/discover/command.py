@@ -101,7 +101,7 @@ def _targets(repo: Path, recordings: list[Recording], console: Console) -> list[
     targets: list[RepoTarget] = []
     for recording in recordings:
         entry = recording.hotspot.entry
-        console.print(f"{entry}: {recording.summary()}")
+        console.print(f"{entry}: {recording.summary()}", markup=False)
         if not recording.calls:
             continue
         name = _unique(recording.hotspot.name, {t.name for t in targets})

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 from rich.console import Console
 from rich.live import Live
+from rich.markup import escape
 from rich.table import Table
 
 from harness.bench.command import results_dir
@@ -129,7 +130,11 @@ class _Progress:
         for r in self.rows[-20:]:
             speed = f"{r.speedup:.2f}x" if r.speedup else "-"
             table.add_row(
-                str(r.round), r.id, f"[{colors[r.status]}]{r.status}[/]", speed, r.reason[:120]
+                str(r.round),
+                r.id,
+                f"[{colors[r.status]}]{r.status}[/]",
+                speed,
+                escape(r.reason[:120]),
             )
         return table
 

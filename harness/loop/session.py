@@ -71,7 +71,9 @@ class Session:
         self.validator: Validator = LLMValidator(
             validator, settings.validator_temperature, settings.max_tokens
         )
-        self.verifier = Verifier(settings.bench)
+        # A margin the settings name wins over the target's; otherwise the target's applies.
+        chosen = "min_gain" in settings.bench.model_fields_set
+        self.verifier = Verifier(settings.bench, settings.bench.min_gain if chosen else None)
         self.journal = Journal(folder / "journal.jsonl")
         self.id = folder.name
         self.original: Code = baseline_code(target)

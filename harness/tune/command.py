@@ -39,7 +39,7 @@ def tune_command(args: argparse.Namespace) -> int:
     def judged(number: int, record: CandidateRecord) -> None:
         speed = f" {record.speedup:.2f}x" if record.speedup else ""
         line = f"  trial {number} {record.id}: {record.status}{speed} {record.reason[:80]}"
-        console.print(line, highlight=False, style="dim", soft_wrap=True)
+        console.print(line, markup=False, highlight=False, style="dim", soft_wrap=True)
 
     study = tune(request, finished, judged)
     if args.json:

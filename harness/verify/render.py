@@ -3,6 +3,7 @@
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from harness.verify.verdict import Verdict
@@ -16,7 +17,7 @@ def print_verdict(verdict: Verdict, console: Console | None = None) -> None:
     table.add_column("detail", overflow="fold")
     for check in verdict.checks:
         mark = "[green]pass[/]" if check.passed else "[red]FAIL[/]"
-        table.add_row(check.name, mark, check.detail)
+        table.add_row(escape(check.name), mark, escape(check.detail))
     console.print(table)
     example = verdict.counterexample
     if example:
@@ -27,7 +28,7 @@ def print_verdict(verdict: Verdict, console: Console | None = None) -> None:
     if verdict.benchmark:
         console.print(_benchmark_line(verdict.benchmark), highlight=False)
     for flag in verdict.flags:
-        console.print(f"[yellow]flag:[/] {flag}", highlight=False)
+        console.print(f"[yellow]flag:[/] {escape(flag)}", highlight=False)
     if verdict.sandbox.startswith("none"):
         console.print(f"[bold red]UNSAFE:[/] sandbox {verdict.sandbox}", highlight=False)
     else:
@@ -35,7 +36,7 @@ def print_verdict(verdict: Verdict, console: Console | None = None) -> None:
     if verdict.accepted:
         console.print(f"[bold green]ACCEPTED[/] correct, and {verdict.speedup:.2f}x faster")
     else:
-        console.print(f"[bold red]REJECTED[/] {verdict.reasons[0]}", highlight=False)
+        console.print(f"[bold red]REJECTED[/] {escape(verdict.reasons[0])}", highlight=False)
 
 
 def _benchmark_line(summary: dict[str, Any]) -> str:
