@@ -38,6 +38,10 @@ REJECTED = {
     "squares__fork_bomb": ("static screen", "os.fork"),
     "squares__tampers_at_import": ("import in sandbox", "replaced time.perf_counter"),
     "squares__replaces_worker_timer": ("import in sandbox", "replaced __main__._TIMER"),
+    "squares__inconsistent": (
+        "property-based inputs (hypothesis)",
+        "gives different answers for the same input",
+    ),
 }
 
 # candidates that pass every correctness check and must be caught by the benchmark's integrity rules

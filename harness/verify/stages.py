@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, find, settings
-from hypothesis.errors import NoSuchExample
+from hypothesis.errors import Flaky, NoSuchExample
 
 from harness.errors import TargetError
 from harness.sandbox.attempts import attempt
@@ -155,9 +155,17 @@ def property_based(ctx: GateContext) -> Check | None:
         return Check(name, True, f"{examples} generated inputs agree with the reference")
     except _StopShrinking as stop:
         return _failed(name, stop.mismatch.reason, stop.mismatch)
+    except Flaky as flaky:  # wrong once on an input, right on it the next time
+        detail = str(flaky).splitlines()[0][:300]
+        return Check(name, False, f"gives different answers for the same input ({detail})")
     mismatch = ctx.differential.check(found)
     if mismatch is None:
-        return Check(name, False, f"flaky: disagreed on {shown(found)} once, agreed on a re-run")
+        return Check(
+            name,
+            False,
+            f"gives different answers for the same input: disagreed on {shown(found)} once, "
+            "agreed on a re-run",
+        )
     return _failed(name, f"minimal failing input (shrunk): {mismatch.reason}", mismatch)
 
 
