@@ -63,6 +63,22 @@ def test_points():
 """
 
 
+BROKEN = """def checksum(text):
+    total = 0
+    for ch in text:
+        total += ord(ch)
+    raise ValueError(total)
+"""
+RAISER = """from demo.broken import checksum
+
+for i in range(2000):
+    try:
+        checksum("abc" * (i % 50 + 1))
+    except ValueError:
+        pass
+"""
+
+
 def _git(repo: Path, *args: str) -> str:
     done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True)
     return done.stdout
@@ -130,6 +146,7 @@ def test_a_given_workload_is_profiled_instead_of_the_tests(repo: Path) -> None:
         ("", ["--workload", "python -c 'raise SystemExit(3)'"], "failed with exit code 3"),
         ("", ["--workload", "python -c 'print(1)'"], "ran none of the repository's own functions"),
         ("toml", [], "harness.toml exists; pass --force"),
+        ("raises", ["--workload", "python raiser.py"], "the original raises on every recorded"),
     ],
 )
 def test_bad_repositories_and_workloads_get_one_line_errors(
@@ -142,9 +159,14 @@ def test_bad_repositories_and_workloads_get_one_line_errors(
         _git(repo, "rm", "-q", "tests/test_text.py")
     elif setup == "toml":
         (repo / "harness.toml").write_text("")
+    elif setup == "raises":  # recorded, but the original fails on every call when checked
+        (repo / "src" / "demo" / "broken.py").write_text(BROKEN)
+        (repo / "raiser.py").write_text(RAISER)
     done = _init(str(repo), *args)
     assert done.returncode == 2 and message in done.stderr, done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+    if setup == "raises":
+        assert not (repo / "harness.toml").exists()  # nothing left behind to --force over
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="giving the repository to another user needs root")

@@ -45,8 +45,17 @@ def init_repo(
         recordings = record_calls(copy, chosen_workload, chosen, timeout)
     targets = _targets(repo, recordings, console)
     path = repo / CONFIG_FILE
+    previous = path.read_text() if path.exists() else None  # a --force run replaces it
+    # The checks load the targets from the file itself; a failed check must not leave it behind.
     path.write_text(render(RepoConfig(workload=chosen_workload.command, target=targets)))
-    targets = _checked_targets(repo, targets, console)
+    try:
+        targets = _checked_targets(repo, targets, console)
+    except BaseException:
+        if previous is None:
+            path.unlink()
+        else:
+            path.write_text(previous)
+        raise
     path.write_text(render(RepoConfig(workload=chosen_workload.command, target=targets)))
     names = ", ".join(target.name for target in targets)
     console.print(f"wrote {path} with {len(targets)} target(s): {names}")
