@@ -200,6 +200,8 @@ def test_validator_veto_and_inputs(
     assert one_round(TRAPDOOR, breaker, veto="evidence").startswith(
         "rejected: validator input breaks it"
     )
+    # "off" does not ask the validator at all: its breaking input is never seen
+    assert one_round(TRAPDOOR, breaker, veto="off").startswith("accepted")
 
 
 def test_resume_after_kill_loses_no_step_and_counts_none_twice(

@@ -206,7 +206,7 @@ class Session:
             proposal,
             self.best,
             self.verifier,
-            self.validator,
+            None if settings.validator_veto == "off" else self.validator,
             settings.validator_veto == "any",
             record,
         )
