@@ -13,8 +13,11 @@ import pytest
 
 from harness.bench.runner import BenchSettings
 from harness.loop.finish import finish
+from harness.loop.recording import StoreRecorder
 from harness.loop.session import Session
 from harness.loop.settings import SessionSettings
+from harness.store.entries import CandidateEntry
+from harness.store.memory import MemoryStore
 from harness.targets.loader import load_target
 
 FAST = "```python\ndef squares(xs):\n    return [x * x for x in xs]\n```"
@@ -410,3 +413,31 @@ def test_a_margin_in_the_session_settings_is_not_replaced_by_the_targets(
     session.run()
     [record] = session.records
     assert record.status == "rejected" and "1001" in record.reason, record.reason
+
+
+def test_each_stored_candidate_carries_its_own_benchmark_or_none(
+    squares_folder: Path, tmp_path: Path
+) -> None:
+    """An invalid candidate after a benchmarked one must not be stored with that benchmark."""
+
+    class Collecting(MemoryStore):
+        def __init__(self) -> None:
+            super().__init__()
+            self.entries: list[CandidateEntry] = []
+
+        def log_candidate(self, session_id: str, entry: CandidateEntry) -> None:
+            self.entries.append(entry)
+            super().log_candidate(session_id, entry)
+
+    optimizer = _script(tmp_path, "opt", [FAST, "I cannot help."])
+    settings = SessionSettings(optimizer=optimizer, rounds=2, candidates=1, bench=BENCH)
+    session = Session(load_target(str(squares_folder)), settings, tmp_path / "s")
+    store = Collecting()
+    recorder = StoreRecorder(store, session)
+    recorder.start()
+    session.on_candidate = recorder.candidate
+    session.run()
+    by_status = {entry.record.status: entry for entry in store.entries}
+    assert set(by_status) == {"accepted", "invalid"}
+    assert by_status["accepted"].benchmark_json is not None
+    assert by_status["invalid"].benchmark_json is None

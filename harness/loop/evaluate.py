@@ -4,6 +4,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from harness.bench.report import pytest_benchmark_json
 from harness.errors import TargetError
 from harness.loop.optimizer import Proposal
 from harness.loop.records import CandidateRecord
@@ -31,6 +32,8 @@ def evaluate(
     record.source = proposal.source
     record.diff = code_diff(target, best, proposal.source)
     verdict = verifier.evaluate(target, proposal.source, seed=record.seed, baseline=best)
+    outcome = verifier.last_outcome  # this verdict's, read right after it
+    record.benchmark = pytest_benchmark_json(record.id, outcome) if outcome else None
     record.verdict, record.speedup = verdict.to_json(), verdict.speedup
     record.speedup_ci = list(verdict.speedup_ci) if verdict.speedup_ci else None
     if not verdict.accepted or validator is None:  # only a winner is worth a review's cost

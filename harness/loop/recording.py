@@ -3,7 +3,6 @@
 
 import math
 
-from harness.bench.report import pytest_benchmark_json
 from harness.loop.finish import SessionResult
 from harness.loop.records import CandidateRecord
 from harness.loop.session import Session
@@ -49,10 +48,10 @@ class StoreRecorder:
         if record.status == "accepted" and record.speedup:
             self._round_best = max(self._round_best, record.speedup)
         chain = math.prod(step.speedup or 1.0 for step in self.session.steps)
-        outcome = self.session.verifier.last_outcome
-        benchmark = pytest_benchmark_json(record.id, outcome) if outcome is not None else None
         params = {"optimizer": self.session.settings.optimizer}
-        entry = CandidateEntry(record, self._step, chain * self._round_best, benchmark, params)
+        entry = CandidateEntry(
+            record, self._step, chain * self._round_best, record.benchmark, params
+        )
         self.store.log_candidate(self.session.id, entry)
 
     def finish(self, result: SessionResult) -> None:

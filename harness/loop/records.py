@@ -56,9 +56,12 @@ class CandidateRecord:
     calls: list[ModelCall] = field(default_factory=list)
     seconds: float = 0.0  # time to judge it
     repair_of: str | None = None  # the failed candidate this one is a fix of
+    # Its own verdict's timings in pytest-benchmark's format, for the store; large, so kept out
+    # of the journal.
+    benchmark: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {key: value for key, value in asdict(self).items() if key != "benchmark"}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "CandidateRecord":
