@@ -4,9 +4,11 @@ the notebooks (run headless), and the MLflow UI opened by `harness ui` in a real
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -122,6 +124,52 @@ def test_notebooks_run_top_to_bottom(recorded: dict[str, Any], name: str) -> Non
     outputs = [output for cell in notebook.cells for output in cell.get("outputs", [])]
     assert not [output for output in outputs if output.get("output_type") == "error"]
     assert recorded["session"] in json.dumps(outputs) or name == "compare_sessions"
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP])
+def test_harness_ui_stopped_by_a_signal_stops_its_server(
+    recorded: dict[str, Any], stop: signal.Signals
+) -> None:
+    port = _free_port()
+    ui = subprocess.Popen(
+        [sys.executable, "-m", "harness", "ui", "--port", str(port)],
+        env=recorded["env"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert ui.stdout is not None and f":{port}" in ui.stdout.readline()
+    servers = _descendants(ui.pid)
+    assert servers
+    ui.send_signal(stop)
+    assert ui.wait(timeout=30) == 0
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in servers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in servers)
+    with socket.socket() as again:
+        again.bind(("127.0.0.1", port))  # the port is free again
+
+
+def _descendants(pid: int) -> set[int]:
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except OSError:
+            continue
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 def _free_port() -> int:

@@ -1,5 +1,6 @@
 """`harness ui`: the MLflow UI on 127.0.0.1 against the store, one worker so it starts fast."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -7,13 +8,14 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from harness.errors import ConfigError, HarnessError
 from harness.store.mlflow_store import INSTALL
 
 _READY_SECONDS = 120.0
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 def server_command(tracking_uri: str, port: int, artifacts: Path) -> list[str]:
@@ -56,14 +58,31 @@ def serve(tracking_uri: str, port: int, artifacts: Path, on_ready: Callable[[str
         start_new_session=True,
     )
     try:
-        url = f"http://127.0.0.1:{port}"
-        _wait_ready(server, url)
-        on_ready(url)
-        return server.wait()
+        with _signals_stop():
+            url = f"http://127.0.0.1:{port}"
+            _wait_ready(server, url)
+            on_ready(url)
+            return server.wait()
     except KeyboardInterrupt:
         return 0
     finally:
         _stop(server)
+
+
+@contextlib.contextmanager
+def _signals_stop() -> Iterator[None]:
+    """SIGTERM and SIGHUP (`kill`, a service manager, a closed terminal) stop the UI the way
+    Ctrl-C does, so the server and its job workers are stopped too, not left holding the port."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    before = {number: signal.signal(number, interrupt) for number in _STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
 
 
 def _wait_ready(server: subprocess.Popen[bytes], url: str) -> None:
