@@ -69,6 +69,10 @@ def test_same_seed_gives_the_same_verdict(squares_folder: Path, tmp_path: Path) 
         (["tune", "squares", "--trials", "0"], "out of range"),
         (["init", ".", "--top", "0"], "out of range"),
         (["ui", "--port", "70000"], "out of range"),
+        (
+            ["run", "squares", "--optimizer", "openai:gpt-9", "--budget-usd", "1"],
+            "budget_usd needs a price for openai:gpt-9: add it under [prices]",
+        ),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(

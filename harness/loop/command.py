@@ -66,9 +66,9 @@ def build_settings(flags: dict[str, Any], settings_file: Path | None) -> Session
         return SessionSettings.model_validate(data)
     except ValidationError as exc:
         error = exc.errors()[0]
-        where = ".".join(str(part) for part in error["loc"])
-        source = settings_file or "flags"
-        raise ConfigError(f"{source}: {where}: {error['msg']}") from None
+        where = "".join(f"{part}: " for part in [".".join(map(str, error["loc"]))] if part)
+        message = str(error["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"{settings_file or 'flags'}: {where}{message}") from None
 
 
 def run(

@@ -2,9 +2,10 @@
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from harness.bench.runner import BenchSettings
+from harness.providers.pricing import priced
 
 
 class SessionSettings(BaseModel):
@@ -50,6 +51,19 @@ class SessionSettings(BaseModel):
         default_factory=dict, description="USD per million input/output tokens, by model."
     )
     bench: BenchSettings = Field(default_factory=BenchSettings)
+
+    @model_validator(mode="after")
+    def _budget_needs_prices(self) -> "SessionSettings":
+        """A cost budget over a model with no price would never stop the session."""
+        if self.budget_usd is None:
+            return self
+        for model in filter(None, [self.optimizer, self.validator]):
+            if not priced(model, self.prices):
+                raise ValueError(
+                    f"budget_usd needs a price for {model}: add it under [prices] in the "
+                    f'settings file ("{model}" = [USD per 1M input tokens, per 1M output tokens])'
+                )
+        return self
 
     @field_validator("validator_veto", mode="before")
     @classmethod

@@ -1,8 +1,8 @@
 """Cost per call from a price table (USD per million tokens), overridable in the settings.
 
 The defaults are the providers' published list prices when this table was written; pass
-`prices` in the session settings to correct or extend them. Unknown models cost 0 and are
-reported as unpriced.
+`prices` in the session settings to correct or extend them. Unknown models count as costing 0,
+so a session with a cost budget refuses them (`priced`).
 """
 
 from collections.abc import Mapping
@@ -14,6 +14,12 @@ DEFAULT_PRICES: dict[str, tuple[float, float]] = {
     "claude-3-5-haiku-latest": (0.80, 4.00),
 }
 FREE_PROVIDERS = {"fake", "local"}
+
+
+def priced(name: str, prices: Mapping[str, tuple[float, float]] | None = None) -> bool:
+    """Whether calls to `PROVIDER:MODEL` have a known cost (free providers always do)."""
+    provider, _, model = name.partition(":")
+    return cost_usd(provider, model, 0, 0, prices) is not None
 
 
 def cost_usd(
