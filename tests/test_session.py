@@ -441,3 +441,18 @@ def test_each_stored_candidate_carries_its_own_benchmark_or_none(
     assert set(by_status) == {"accepted", "invalid"}
     assert by_status["accepted"].benchmark_json is not None
     assert by_status["invalid"].benchmark_json is None
+
+
+def test_a_resumed_session_keeps_its_time_budget_clock(
+    squares_folder: Path, tmp_path: Path
+) -> None:
+    optimizer = _script(tmp_path, "opt", [WRONG] * 4)
+    settings = SessionSettings(
+        optimizer=optimizer, rounds=5, candidates=1, patience=5, budget_minutes=0.01, bench=BENCH
+    )
+    folder = tmp_path / "results" / "clock"
+    session = Session(load_target(str(squares_folder)), settings, folder)
+    session.step()  # a verdict takes longer than the 0.6 s budget
+    assert session.stop_reason() == "time budget of 0.01 minutes reached"
+    resumed = Session.resume(folder)
+    assert resumed.elapsed >= 0.6 and resumed.stop_reason() == session.stop_reason()

@@ -20,11 +20,12 @@ class Journal:
             handle.flush()
             os.fsync(handle.fileno())
 
-    def candidate(self, record: CandidateRecord) -> None:
-        self.write({"type": "candidate", **record.to_json()})
+    def candidate(self, record: CandidateRecord, elapsed: float) -> None:
+        """`elapsed`: the session's seconds so far, so a resumed session keeps its clock."""
+        self.write({"type": "candidate", "elapsed": elapsed, **record.to_json()})
 
-    def round(self, number: int, best: str) -> None:
-        self.write({"type": "round", "round": number, "best": best})
+    def round(self, number: int, best: str, elapsed: float) -> None:
+        self.write({"type": "round", "round": number, "best": best, "elapsed": elapsed})
 
     def entries(self) -> list[dict[str, Any]]:
         """Every complete line; a line cut short by a crash is ignored."""

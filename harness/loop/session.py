@@ -84,6 +84,7 @@ class Session:
         self.pending: list[CandidateRecord] = []  # judged in a round that did not finish
         self.round, self.stale_rounds = 0, 0
         self.started = time.monotonic()
+        self.spent_before = 0.0  # seconds this session ran before a resume
         self.on_candidate = on_candidate
         self._save_start()
 
@@ -115,6 +116,7 @@ class Session:
         by_id: dict[str, CandidateRecord] = {}
         for entry in entries:
             kind = entry.pop("type", None)
+            self.spent_before = max(self.spent_before, float(entry.pop("elapsed", 0.0)))
             if kind == "candidate":
                 record = CandidateRecord.from_json(entry)
                 by_id[record.id] = record
@@ -131,13 +133,18 @@ class Session:
                 self.stale_rounds = 0 if improved else self.stale_rounds + 1
 
     @property
+    def elapsed(self) -> float:
+        """Seconds this session has run, its runs before a resume included."""
+        return self.spent_before + time.monotonic() - self.started
+
+    @property
     def cost_usd(self) -> float:
         return sum(call.cost_usd for record in self.records for call in record.calls)
 
     def stop_reason(self) -> str | None:
         """Why the session should stop now, or None to go on."""
         settings = self.settings
-        minutes = (time.monotonic() - self.started) / 60
+        minutes = self.elapsed / 60
         if self.round >= settings.rounds:
             return f"{settings.rounds} rounds done"
         if settings.budget_usd is not None and self.cost_usd >= settings.budget_usd:
@@ -212,7 +219,7 @@ class Session:
         )
         record.seconds = time.monotonic() - started
         self.records.append(record)
-        self.journal.candidate(record)
+        self.journal.candidate(record, self.elapsed)
         return record
 
     def _seed(self, candidate_id: str) -> int:
@@ -238,7 +245,7 @@ class Session:
             self.best, self.best_id = winner.source, winner.id
             self.steps.append(winner)
         self.stale_rounds = 0 if improved else self.stale_rounds + 1
-        self.journal.round(self.round, self.best_id)
+        self.journal.round(self.round, self.best_id, self.elapsed)
         return RoundResult(self.round, judged, self.best_id, improved)
 
     def history(self) -> str:
