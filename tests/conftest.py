@@ -26,3 +26,20 @@ def squares(squares_folder: Path) -> Target:
 @pytest.fixture(scope="session")
 def gate() -> Verifier:
     return Verifier()
+
+
+def live_descendants(pid: int) -> set[int]:
+    """Live processes below `pid` (zombies not counted: they are already dead)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != "Z":
+            parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found

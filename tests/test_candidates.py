@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import live_descendants
 
 from harness.bench.runner import BenchSettings
 from harness.targets.loader import bundled_names, load_target
@@ -74,23 +75,6 @@ def test_wrong_candidates_are_rejected_for_the_right_reason(
     assert words in failed[0].detail, failed[0].detail
 
 
-def _descendants() -> set[int]:
-    """Live processes below this one (zombies not counted: they are already dead)."""
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if fields[0] != "Z":
-            parents[int(stat.parent.name)] = int(fields[1])
-    found, frontier = set(), {os.getpid()}
-    while frontier:
-        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
-
-
 def test_work_started_in_the_background_does_not_outlive_a_failed_verdict(
     squares_folder: Path,
 ) -> None:
@@ -103,9 +87,9 @@ def test_work_started_in_the_background_does_not_outlive_a_failed_verdict(
     verdict = Verifier(BENCH).evaluate(load_target(str(squares_folder)), source, seed=12)
     assert not verdict.correct and [c.name for c in verdict.checks][-1] == "edge cases"
     deadline = time.monotonic() + 10
-    while _descendants() and time.monotonic() < deadline:
+    while live_descendants(os.getpid()) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not _descendants()
+    assert not live_descendants(os.getpid())
 
 
 def test_hostile_candidates_leave_the_target_folder_unharmed(squares_folder: Path) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import live_descendants
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -130,15 +131,9 @@ def test_notebooks_run_top_to_bottom(recorded: dict[str, Any], name: str) -> Non
 def test_harness_ui_stopped_by_a_signal_stops_its_server(
     recorded: dict[str, Any], stop: signal.Signals
 ) -> None:
-    port = _free_port()
-    ui = subprocess.Popen(
-        [sys.executable, "-m", "harness", "ui", "--port", str(port)],
-        env=recorded["env"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert ui.stdout is not None and f":{port}" in ui.stdout.readline()
-    servers = _descendants(ui.pid)
+    ui, port, line = _start_ui(recorded)
+    assert f":{port}" in line
+    servers = live_descendants(ui.pid)
     assert servers
     ui.send_signal(stop)
     assert ui.wait(timeout=30) == 0
@@ -150,26 +145,25 @@ def test_harness_ui_stopped_by_a_signal_stops_its_server(
         again.bind(("127.0.0.1", port))  # the port is free again
 
 
-def _descendants(pid: int) -> set[int]:
-    parents = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except OSError:
-            continue
-    found, frontier = set(), {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
-
-
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return False
     return state != "Z"
+
+
+def _start_ui(recorded: dict[str, Any]) -> tuple["subprocess.Popen[str]", int, str]:
+    """`harness ui` on a free port, and the line it prints once the UI answers."""
+    port = _free_port()
+    ui = subprocess.Popen(
+        [sys.executable, "-m", "harness", "ui", "--port", str(port)],
+        env=recorded["env"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert ui.stdout is not None
+    return ui, port, ui.stdout.readline()
 
 
 def _free_port() -> int:
@@ -180,15 +174,7 @@ def _free_port() -> int:
 
 @pytest.fixture
 def ui(recorded: dict[str, Any]) -> Iterator[str]:
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "harness", "ui", "--port", str(port)],
-        env=recorded["env"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert server.stdout is not None
-    line = server.stdout.readline()  # printed once the UI answers
+    server, port, line = _start_ui(recorded)
     try:
         assert f"http://127.0.0.1:{port}" in line, line
         yield f"http://127.0.0.1:{port}"

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import HarnessError
-from harness.sandbox.boundary import Box, folder_mb, python_argv, run_boxed
+from harness.sandbox.boundary import Box, python_argv, run_boxed
 from harness.sandbox.limits import child_env
 
 _SITECUSTOMIZE = "from harness.discover import hook\nhook.install()\n"
@@ -93,13 +93,7 @@ def run_probe(copy: Path, workload: Workload, mode: dict[str, str], timeout: flo
     env = _environment(copy, hook_dir) | {k: v or str(reports_dir) for k, v in mode.items()}
     # Boxed like a candidate (no network, nothing of the user's but this copy, which it gets
     # as a writable copy of its own); only its reports folder is written through to here.
-    box = Box(
-        copy,
-        read_only=(hook_dir, _HARNESS_SOURCE),
-        seed=copy,
-        writable=(reports_dir,),
-        scratch_mb=folder_mb(copy) + 256,
-    )
+    box = Box(copy, read_only=(hook_dir, _HARNESS_SOURCE), seed=copy, writable=(reports_dir,))
     _run(copy, workload, env, timeout, box)
     reports = [json.loads(path.read_text()) for path in sorted(reports_dir.glob("*.json"))]
     return ProbeRun(copy, reports)

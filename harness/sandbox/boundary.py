@@ -30,8 +30,9 @@ class SandboxUnavailable(HarnessError):
 class Box:
     """What one boxed process sees besides the Python installation and system libraries.
 
-    `scratch` is its only writable place (size-capped, empty unless `seed` names a host folder
-    whose files it starts with); it is also the working directory, HOME and TMPDIR. `read_only`
+    `scratch` is its only writable place (empty unless `seed` names a host folder whose files
+    it starts with; `scratch_mb` is the room left beyond the seed); it is also the working
+    directory, HOME and TMPDIR. `read_only`
     host paths appear at the same place, read-only. `writable` host folders are for trusted
     workloads' reports only (the profile of the user's own code), never for candidate code.
     """
@@ -147,12 +148,6 @@ def python_argv(command: str) -> list[str]:
     if argv and argv[0] in {"python", "python3"}:
         argv[0] = sys.executable
     return argv
-
-
-def folder_mb(folder: Path) -> int:
-    """The size of the files under `folder`, in whole megabytes."""
-    size = sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
-    return size // (1024 * 1024)
 
 
 def proc_stats() -> list[tuple[int, bytes, int, bytes]]:

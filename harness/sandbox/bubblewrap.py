@@ -101,12 +101,19 @@ def _check_readable(paths: list[Path]) -> None:
 def _mounts(box: Box) -> list[Mount]:
     if box.scratch in box.read_only:
         raise ValueError(f"{box.scratch} cannot be both the scratch folder and read-only")
-    scratch = Mount(box.scratch, "tmpfs", size_mb=box.scratch_mb)
+    seed_mb = _folder_mb(box.seed) if box.seed is not None else 0
+    scratch = Mount(box.scratch, "tmpfs", size_mb=box.scratch_mb + seed_mb)
     own = [Mount(path, "ro") for path in box.read_only] + [scratch]
     own += [Mount(path, "rw") for path in box.writable]
     if box.seed is not None:
         own.append(Mount(_SEED, "ro", source=box.seed))
     return system_mounts(_python_roots()) + own
+
+
+def _folder_mb(folder: Path) -> int:
+    """The size of the files under `folder`, in whole megabytes (rounded up)."""
+    size = sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+    return -(-size // (1024 * 1024))
 
 
 @functools.cache

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from harness.discover.probe import copy_working_tree, import_roots
-from harness.sandbox.boundary import Box, PopenOptions, current, folder_mb, python_argv
+from harness.sandbox.boundary import Box, PopenOptions, current, python_argv
 from harness.sandbox.limits import Limits, child_env, set_limits
 from harness.sandbox.process import WORKER, sandbox_roots
 from harness.targets.code import Code, write_code
@@ -41,7 +41,7 @@ class TestRun:
         # A file, not a pipe: nobody reads while the tests run, and a full pipe would stall them.
         self._output = (workdir / "target-tests.log").open("w+b")
         # The tests run in a writable, size-capped copy of the copy, inside the box.
-        box = Box(copy, read_only=(guard, WORKER), seed=copy, scratch_mb=folder_mb(copy) + 256)
+        box = Box(copy, read_only=(guard, WORKER), seed=copy)
         test_limits = Limits(
             cpu_seconds=int(limits.test_timeout_seconds), memory_mb=limits.memory_mb
         )
