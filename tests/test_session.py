@@ -456,3 +456,27 @@ def test_a_resumed_session_keeps_its_time_budget_clock(
     assert session.stop_reason() == "time budget of 0.01 minutes reached"
     resumed = Session.resume(folder)
     assert resumed.elapsed >= 0.6 and resumed.stop_reason() == session.stop_reason()
+
+
+def test_a_resumed_repository_session_keeps_the_reference_it_began_with(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    (root / "sq").mkdir(parents=True)
+    (root / "sq" / "__init__.py").write_text("")
+    (root / "sq" / "helpers.py").write_text("SCALE = 1\n")
+    (root / "sq" / "core.py").write_text(
+        "from .helpers import SCALE\n\n\ndef squares(xs):\n    return [SCALE * x * x for x in xs]\n"
+    )
+    (root / "harness.toml").write_text(
+        '[[target]]\nname = "sq"\nentry = "sq.core:squares"\neditable = ["sq/core.py"]\n'
+        'signature = "squares(xs: list[int]) -> list[int]"\ndescription = "squares"\n'
+        'output_type = "list[int]"\n'
+    )
+    settings = SessionSettings(optimizer=_script(tmp_path, "opt", [FAST]), bench=BENCH)
+    folder = tmp_path / "results" / "pinned"
+    began = Session(load_target(str(root)), settings, folder).target
+    (root / "sq" / "core.py").write_text("def squares(xs):\n    return xs\n")
+    (root / "sq" / "helpers.py").write_text("SCALE = 2\n")
+    resumed = Session.resume(folder).target
+    assert resumed.reference_file.read_text() == began.reference_file.read_text()
+    assert resumed.layout is not None and resumed.layout.snapshot != began.layout.snapshot
+    assert (resumed.layout.snapshot / "helpers.py").read_text() == "SCALE = 1\n"

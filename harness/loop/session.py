@@ -33,6 +33,7 @@ from harness.targets.inputs import InputSource
 from harness.targets.layout import place
 from harness.targets.layout import spec as module_spec
 from harness.targets.loader import Target, load_target
+from harness.targets.repo import keep_reference
 from harness.verify.gate import Verifier
 
 
@@ -57,7 +58,8 @@ class Session:
         folder: Path,
         on_candidate: Callable[[CandidateRecord], None] | None = None,
     ) -> None:
-        self.target, self.settings, self.folder = target, settings, folder
+        self.target = keep_reference(target, folder / "reference")
+        self.settings, self.folder = settings, folder
         options = {"base_url": settings.base_url, "prices": settings.prices}
         optimizer = make_provider(settings.optimizer, **options)
         validator = (

@@ -40,7 +40,8 @@ def place(target: "Target", code: Code, folder: Path) -> Path:
         module_file = folder / target.entry_file.name
         module_file.write_text(entry_text(target, code), encoding="utf-8")
         return module_file
-    shutil.copytree(layout.package, folder / layout.package.name, ignore=_SKIP)
+    # From the frozen copy: files the candidate may not change stay as they were at the start.
+    shutil.copytree(layout.snapshot, folder / layout.package.name, ignore=_SKIP)
     for path, text in files(target, code).items():
         (folder / (layout.root / path).relative_to(layout.package.parent)).write_text(
             text, encoding="utf-8"

@@ -9,6 +9,7 @@ import atexit
 import shutil
 import tempfile
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -117,6 +118,22 @@ def _snapshot(package: Path) -> Path:
     copy = folder / package.name
     shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     return copy
+
+
+def keep_reference(target: Target, folder: Path) -> Target:
+    """The first call keeps a repository target's frozen package in `folder`; a later call (a
+    resumed session) returns the target compared with that kept copy, so the reference is the
+    package as it was when the session began, not as the working tree is now."""
+    layout = target.layout
+    if layout is None:
+        return target
+    kept = folder / layout.snapshot.name
+    if not kept.is_dir():
+        shutil.copytree(layout.snapshot, kept)
+        return target
+    snapshot = _snapshot(kept)  # a fresh copy a sandboxed uid may read
+    reference = snapshot / target.reference_file.relative_to(layout.snapshot)
+    return replace(target, layout=replace(layout, snapshot=snapshot), reference_file=reference)
 
 
 def _target_config(target: RepoTarget, layout: RepoLayout) -> TargetConfig:
