@@ -239,7 +239,7 @@ def _run(args: argparse.Namespace) -> int:
     store = make_store(args.store, args.tracking_uri)
     result = run(args.target, settings, args.resume, quiet=args.json, store=store)
     print_summary(result, args.json)
-    return 0
+    return 1 if result.failed else 0
 
 
 def _tune(args: argparse.Namespace) -> int:

@@ -480,3 +480,39 @@ def test_a_resumed_repository_session_keeps_the_reference_it_began_with(tmp_path
     assert resumed.reference_file.read_text() == began.reference_file.read_text()
     assert resumed.layout is not None and resumed.layout.snapshot != began.layout.snapshot
     assert (resumed.layout.snapshot / "helpers.py").read_text() == "SCALE = 1\n"
+
+
+def test_a_final_best_failing_its_rebenchmark_is_a_failure_not_a_result(
+    repo: Path, squares_folder: Path, tmp_path: Path
+) -> None:
+    from harness.loop.records import CandidateRecord
+
+    settings = SessionSettings(optimizer=_script(tmp_path, "opt", [FAST]), bench=BENCH)
+    session = Session(load_target(str(squares_folder)), settings, tmp_path / "results" / "bad")
+    wrong = WRONG.split("\n", 1)[1].rsplit("```", 1)[0]  # as if it had slipped through
+    step = CandidateRecord("r1c1", 1, "original", "accepted", "faster", 1, wrong, speedup=3.0)
+    session.records, session.steps = [step], [step]
+    session.best, session.best_id = wrong, step.id
+    result = finish(session, "1 rounds done")
+    assert result.failed and result.cumulative_speedup is None and result.branch is None
+    assert any("differ" in problem or "wrong" in problem for problem in result.final_problems)
+    assert _git(repo, "branch", "--list", "harness/*") == ""
+    saved = json.loads((tmp_path / "results" / "bad" / "result.json").read_text())
+    assert saved["final_problems"] == result.final_problems
+
+
+def test_the_summary_says_failed_and_unpriced(capsys: pytest.CaptureFixture[str]) -> None:
+    from harness.loop.command import print_summary
+    from harness.loop.finish import SessionResult
+
+    result = SessionResult(
+        "s", "squares", None, None, None, 2, 4, [], {"input": 1, "output": 1}, 0.0, None,
+        "results/s", "2 rounds done", ["candidate: output of a timed call is wrong"],
+        ["openai:brand-new"],
+    )  # fmt: skip
+    print_summary(result, as_json=False)
+    shown = " ".join(capsys.readouterr().out.split())  # unwrapped
+    assert shown.startswith("FAILED: the final best did not pass its re-benchmark")
+    assert "unpriced calls to openai:brand-new" in shown and "harness apply" not in shown
+    print_summary(result, as_json=True)
+    assert json.loads(capsys.readouterr().out)["unpriced"] == ["openai:brand-new"]

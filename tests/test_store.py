@@ -190,6 +190,31 @@ def test_sessions_are_running_then_finished(store: Store) -> None:
     assert store.sessions("another_target") == []
 
 
+def test_a_failed_final_check_and_unpriced_models_read_back_as_such(store: Store) -> None:
+    _fill(store)
+    failed = RESULT | {
+        "cumulative_speedup": None,
+        "cumulative_speedup_ci": None,
+        "speedup_vs_reference": None,
+        "final_problems": ["candidate: output 3 differs from the reference"],
+        "unpriced": ["openai:brand-new"],
+    }
+    store.finish_session("s1", failed)
+    [row] = store.sessions()
+    assert row["status"] == "failed" and row["cumulative_speedup"] is None
+    assert row["ci_low"] is None and row["unpriced"] == "openai:brand-new"
+    assert row["cost_usd"] is None  # unknown, not $0
+
+
+def test_the_report_says_unpriced_instead_of_a_cost() -> None:
+    from harness.store.report import sessions_frame
+
+    store = MemoryStore()
+    _fill(store)
+    store.finish_session("s1", RESULT | {"unpriced": ["openai:brand-new"]})
+    assert sessions_frame(store, None).loc["s1", "cost_usd"] == "unpriced"
+
+
 def test_the_tracking_uri_comes_from_the_flag_then_the_environment(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

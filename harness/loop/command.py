@@ -139,44 +139,51 @@ class _Progress:
         return table
 
 
+_SUMMARY_KEYS = [
+    "session",
+    "target",
+    "cumulative_speedup",
+    "cumulative_speedup_ci",
+    "speedup_vs_reference",
+    "rounds",
+    "candidates",
+    "accepted",
+    "tokens",
+    "cost_usd",
+    "unpriced",
+    "branch",
+    "results_dir",
+    "final_problems",
+]
+
+
 def print_summary(result: SessionResult, as_json: bool) -> None:
     if as_json:
-        keys = [
-            "session",
-            "target",
-            "cumulative_speedup",
-            "cumulative_speedup_ci",
-            "speedup_vs_reference",
-            "rounds",
-            "candidates",
-            "accepted",
-            "tokens",
-            "cost_usd",
-            "branch",
-            "results_dir",
-        ]
-        print(json.dumps({key: result.to_json()[key] for key in keys}))
+        print(json.dumps({key: result.to_json()[key] for key in _SUMMARY_KEYS}))
         return
-    low, high = result.cumulative_speedup_ci
-    console = Console()
-    console.print(
-        f"cumulative speedup {result.cumulative_speedup:.2f}x "
-        f"(95% CI {low:.2f}-{high:.2f}) after {result.rounds} rounds, "
-        f"{result.candidates} candidates, ${result.cost_usd:.4f}",
-        highlight=False,
-    )
+    console = Console(highlight=False)
+    console.print(escape(_headline(result)))
     if result.speedup_vs_reference is not None:
-        console.print(
-            f"vs the known-good reference: {result.speedup_vs_reference:.3f}x", highlight=False
-        )
-    console.print(f"results: {result.results_dir}", highlight=False)
+        console.print(f"vs the known-good reference: {result.speedup_vs_reference:.3f}x")
+    console.print(escape(f"results: {result.results_dir}"))
     if result.branch:
-        console.print(f"branch: {result.branch}", highlight=False)
-    console.print(f"apply the final code: harness apply {result.session}", highlight=False)
-    console.print(
-        f"explore it: harness ui (MLflow UI), harness report {result.session} --plot",
-        highlight=False,
-    )
+        console.print(escape(f"branch: {result.branch}"))
+    if not result.failed:
+        console.print(f"apply the final code: harness apply {result.session}")
+    console.print(f"explore it: harness ui (MLflow UI), harness report {result.session} --plot")
+
+
+def _headline(result: SessionResult) -> str:
+    cost = f"${result.cost_usd:.4f}"
+    if result.unpriced:
+        cost += f" + unpriced calls to {', '.join(result.unpriced)} (add them under [prices])"
+    done = f"after {result.rounds} rounds, {result.candidates} candidates, {cost}"
+    if result.cumulative_speedup is None or result.cumulative_speedup_ci is None:
+        problems = "; ".join(result.final_problems)
+        return f"FAILED: the final best did not pass its re-benchmark ({problems}); {done}"
+    low, high = result.cumulative_speedup_ci
+    speedup = f"{result.cumulative_speedup:.2f}x (95% CI {low:.2f}-{high:.2f})"
+    return f"cumulative speedup {speedup} {done}"
 
 
 def apply(session: str) -> list[Path]:

@@ -1,13 +1,19 @@
 """The end of a session: the original and the final best re-benchmarked side by side (that is the
-cumulative speedup), the results folder, and the branch of accepted steps."""
+cumulative speedup), the results folder, and the branch of accepted steps.
+
+When that final re-benchmark finds problems (a sampled output that disagrees with the reference,
+a crash, a process left behind), the session has no result: it is reported as failed, with no
+speedup and no branch."""
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from harness.bench.command import bench
+from harness.bench.report import Row
 from harness.loop.branch import commit_steps
 from harness.loop.session import Session
+from harness.providers.pricing import priced
 from harness.targets.code import code_diff, code_root, files, save_code
 
 
@@ -15,68 +21,106 @@ from harness.targets.code import code_diff, code_root, files, save_code
 class SessionResult:
     session: str
     target: str
-    cumulative_speedup: float
-    cumulative_speedup_ci: list[float]
+    cumulative_speedup: float | None  # None when the final re-benchmark failed
+    cumulative_speedup_ci: list[float] | None
     speedup_vs_reference: float | None
     rounds: int
     candidates: int
     accepted: list[dict[str, Any]]
     tokens: dict[str, int]
-    cost_usd: float
+    cost_usd: float  # of the priced models' calls only
     branch: str | None
     results_dir: str
     stop_reason: str
+    final_problems: list[str] = field(default_factory=list)  # why the final check failed
+    unpriced: list[str] = field(default_factory=list)  # models whose calls have no known cost
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.final_problems)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class _Final:
+    speedup: float | None
+    ci: list[float] | None
+    vs_reference: float | None
+    problems: list[str]
+
+
 def finish(session: Session, stop_reason: str) -> SessionResult:
-    target, folder = session.target, session.folder
+    final = _rebenchmark(session)
+    branch = None if final.problems else _branch(session)
+    _write_files(session)
+    result = SessionResult(
+        session.id,
+        session.target.name,
+        final.speedup,
+        final.ci,
+        final.vs_reference,
+        session.round,
+        len(session.records),
+        [{"round": r.round, "candidate": r.id, "speedup": r.speedup or 0.0} for r in session.steps],
+        _tokens(session),
+        session.cost_usd,
+        branch,
+        str(session.folder),
+        stop_reason,
+        final.problems,
+        unpriced_models(session),
+    )
+    (session.folder / "result.json").write_text(json.dumps(result.to_json(), indent=1))
+    return result
+
+
+def _rebenchmark(session: Session) -> _Final:
     changed = session.best_id != "original"
-    _, rows, _ = bench(
-        target,
+    outcome, rows, _ = bench(
+        session.target,
         session.best if changed else None,
         session.settings.bench,
         seed=len(session.records),
-        folder=folder,
+        folder=session.folder,
     )
-    row = next(r for r in rows if r.label == ("candidate" if changed else "baseline"))
-    speedup, ci = (row.speedup or 1.0, list(row.ci or (1.0, 1.0))) if changed else (1.0, [1.0, 1.0])
-    steps = session.steps
-    branch = commit_steps(
-        code_root(target),
-        f"harness/{session.id}",
-        [
-            (
-                files(target, r.source or ""),
-                f"harness {session.id} {r.id}: {r.speedup or 0:.2f}x faster than {r.parent}",
-            )
-            for r in steps
-        ],
-    )
-    _write_files(session)
+    if not changed:
+        return _Final(1.0, [1.0, 1.0], _row(rows, "baseline").vs_reference, [])
+    if outcome.problems:
+        return _Final(None, None, None, outcome.problems)
+    row = _row(rows, "candidate")
+    return _Final(row.speedup or 1.0, list(row.ci or (1.0, 1.0)), row.vs_reference, [])
+
+
+def _row(rows: list[Row], label: str) -> Row:
+    return next(row for row in rows if row.label == label)
+
+
+def _branch(session: Session) -> str | None:
+    commits = [
+        (
+            files(session.target, step.source or ""),
+            f"harness {session.id} {step.id}: {step.speedup or 0:.2f}x faster than {step.parent}",
+        )
+        for step in session.steps
+    ]
+    return commit_steps(code_root(session.target), f"harness/{session.id}", commits)
+
+
+def _tokens(session: Session) -> dict[str, int]:
     calls = [call for record in session.records for call in record.calls]
-    result = SessionResult(
-        session.id,
-        target.name,
-        speedup,
-        ci,
-        row.vs_reference,
-        session.round,
-        len(session.records),
-        [{"round": r.round, "candidate": r.id, "speedup": r.speedup or 0.0} for r in steps],
-        {
-            "input": sum(c.input_tokens for c in calls),
-            "output": sum(c.output_tokens for c in calls),
-        },
-        session.cost_usd,
-        branch,
-        str(folder),
-        stop_reason,
-    )
-    (folder / "result.json").write_text(json.dumps(result.to_json(), indent=1))
-    return result
+    return {
+        "input": sum(call.input_tokens for call in calls),
+        "output": sum(call.output_tokens for call in calls),
+    }
+
+
+def unpriced_models(session: Session) -> list[str]:
+    """The session's models missing from the price table: their calls are not in `cost_usd`."""
+    settings = session.settings
+    models = dict.fromkeys(filter(None, [settings.optimizer, settings.validator]))
+    return [model for model in models if not priced(model, settings.prices)]
 
 
 def _write_files(session: Session) -> None:

@@ -43,6 +43,7 @@ SESSION_COLUMNS = [
     "ci_high",
     "speedup_vs_reference",
     "cost_usd",
+    "unpriced",
     "stop_reason",
 ]
 
@@ -121,16 +122,21 @@ def session_row(session: SessionEntry, finished: dict[str, Any] | None) -> dict[
 
 
 def finished_fields(result: dict[str, Any]) -> dict[str, Any]:
-    """The session columns a finished session's result fills in."""
-    low, high = result["cumulative_speedup_ci"]
+    """The session columns a finished session's result fills in. A session whose final
+    re-benchmark failed has status "failed" and no speedup; a session with unpriced models shows
+    them instead of a cost that would read as $0."""
+    low, high = result["cumulative_speedup_ci"] or (None, None)
+    unpriced = ", ".join(result.get("unpriced", []))
     return {
+        "status": "failed" if result.get("final_problems") else "finished",
         "candidates": result["candidates"],
         "accepted": len(result["accepted"]),
         "cumulative_speedup": result["cumulative_speedup"],
         "ci_low": low,
         "ci_high": high,
         "speedup_vs_reference": result["speedup_vs_reference"],
-        "cost_usd": result["cost_usd"],
+        "cost_usd": None if unpriced else result["cost_usd"],
+        "unpriced": unpriced or None,
         "stop_reason": result["stop_reason"],
     }
 

@@ -107,16 +107,24 @@ class MLflowStore:
         self.client.set_terminated(run_id, "FINISHED" if record.status != "invalid" else "FAILED")
 
     def finish_session(self, session_id: str, result: dict[str, Any]) -> None:
+        from mlflow.entities import Metric, RunTag
+
         _, run_id = self._runs[session_id]
         fields = finished_fields(result)
-        last_step = int(fields["candidates"]) + 1  # the final re-benchmark ends the trajectory
-        for key, value in fields.items():
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                self.client.log_metric(run_id, key, float(value), _now_ms(), last_step)
-        self.client.set_tag(run_id, "stop_reason", fields["stop_reason"])
-        self.client.set_tag(run_id, "harness.status", "finished")
+        last_step, now = int(fields["candidates"]) + 1, _now_ms()  # the final re-benchmark
+        metrics = [
+            Metric(key, float(value), now, last_step)
+            for key, value in fields.items()
+            if isinstance(value, int | float) and not isinstance(value, bool)
+        ]
+        tags = {"stop_reason": fields["stop_reason"], "harness.status": fields["status"]}
+        tags |= {"harness.unpriced": fields["unpriced"]} if fields["unpriced"] else {}
+        tags["harness.final_problems"] = "; ".join(result.get("final_problems", []))[:5000]
+        self.client.log_batch(
+            run_id, metrics=metrics, tags=[RunTag(k, v) for k, v in tags.items() if v]
+        )
         self.client.log_dict(run_id, result, "result.json")
-        self.client.set_terminated(run_id)
+        self.client.set_terminated(run_id, "FAILED" if fields["status"] == "failed" else "FINISHED")
 
     def sessions(self, target: str | None = None) -> list[dict[str, Any]]:
         experiments = self._experiments(target)
@@ -198,7 +206,8 @@ class MLflowStore:
         row["status"] = data.tags.get("harness.status", "running")
         row |= {key: data.metrics[key] for key in SESSION_COLUMNS if key in data.metrics}
         row["stop_reason"] = data.tags.get("stop_reason")
-        if row["status"] == "running":  # its cumulative_speedup so far is a trajectory point
+        row["unpriced"] = data.tags.get("harness.unpriced")
+        if row["status"] != "finished":  # its cumulative_speedup is only a trajectory point
             row["cumulative_speedup"] = None
         return typed(row, SESSION_COLUMNS)
 

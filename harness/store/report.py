@@ -39,7 +39,10 @@ def sessions_frame(store: Store, target: str | None) -> "pd.DataFrame":
     if not rows:
         where = f" for target {target!r}" if target else ""
         raise HarnessError(f"no sessions{where} in the store; run `harness run TARGET` first")
-    return pd.DataFrame(rows)[SESSION_VIEW].set_index("session")
+    frame = pd.DataFrame(rows)
+    # A session calling a model with no price has no known cost: say so, never show $0.
+    frame["cost_usd"] = frame["cost_usd"].astype(object).where(frame["unpriced"].isna(), "unpriced")
+    return frame[SESSION_VIEW].set_index("session")
 
 
 def write(frame: "pd.DataFrame", folder: Path) -> list[Path]:
