@@ -28,10 +28,14 @@ PARAMS = {
 }
 
 
+STARTED = 1_700_000_000.5  # when the calls began: their traces' spans start there
+
+
 def _call(role: str, tokens: int) -> ModelCall:
     return ModelCall(
-        role, "fake:opt.json", f"{role}-1", f"prompt for {role}", "answer", tokens, 7, 0.001, 0.25
-    )
+        role, "fake:opt.json", f"{role}-1", f"prompt for {role}", "answer", tokens, 7, 0.001, 0.25,
+        started_at=STARTED,
+    )  # fmt: skip
 
 
 def _entries() -> list[CandidateEntry]:
@@ -284,6 +288,11 @@ def test_mlflow_layout_runs_artifacts_trajectory_and_traces(tmp_path: Path) -> N
     usage = traces[0].info.token_usage
     assert usage is not None and usage["input_tokens"] in (120, 80)
     assert "prompt for" in str(traces[0].data.spans[0].inputs)
+    span = traces[0].data.spans[0]
+    assert (span.start_time_ns, span.end_time_ns) == (
+        int(STARTED * 1e9),
+        int(STARTED * 1e9) + 250_000_000,
+    )
 
 
 def test_unknown_store_lists_the_valid_ones() -> None:

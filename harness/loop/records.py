@@ -1,5 +1,6 @@
 """What a session records: model calls and candidates, as plain data for the journal."""
 
+import time
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -21,6 +22,7 @@ class ModelCall:
     cost_usd: float = 0.0
     seconds: float = 0.0
     error: str | None = None
+    started_at: float = 0.0  # epoch seconds when the call began (0: not known)
 
     @classmethod
     def of(
@@ -36,6 +38,7 @@ class ModelCall:
             done.output_tokens,
             done.cost_usd,
             done.seconds,
+            started_at=time.time() - done.seconds,  # made the moment the answer arrives
         )
 
 

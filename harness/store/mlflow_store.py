@@ -76,6 +76,8 @@ class MLflowStore:
         self._runs: dict[str, tuple[str, str]] = {}  # session -> (experiment id, run id)
 
     def start_session(self, session: SessionEntry) -> None:
+        from mlflow.entities import Param
+
         experiment = self._experiment(session.target)
         found = self._search([experiment], f"tags.`{KIND}` = 'session'", session.id)
         if found:
@@ -85,8 +87,8 @@ class MLflowStore:
         # What boxed the candidates; "none (--unsafe-no-sandbox)" must be visible at a glance.
         tags["harness.sandbox"] = session.params.get("sandbox", "unknown")
         run = self.client.create_run(experiment, run_name=session.id, tags=tags)
-        for key, value in session.params.items():
-            self.client.log_param(run.info.run_id, key, value)
+        params = [Param(key, value) for key, value in session.params.items()]
+        self.client.log_batch(run.info.run_id, params=params)
         self._runs[session.id] = (experiment, run.info.run_id)
 
     def log_candidate(self, session_id: str, entry: CandidateEntry) -> None:

@@ -16,9 +16,10 @@ if TYPE_CHECKING:
 def log_calls(client: "MlflowClient", experiment: str, run_id: str, calls: list[ModelCall]) -> None:
     from mlflow.entities import SpanType
 
-    end_ns = time.time_ns()
     for call in calls:
-        start_ns = end_ns - int(call.seconds * 1e9)
+        # Journals written before calls kept their start time: end them now.
+        start_ns = int(call.started_at * 1e9) or time.time_ns() - int(call.seconds * 1e9)
+        end_ns = start_ns + int(call.seconds * 1e9)
         span = client.start_trace(
             f"{call.role} {call.provider}",
             span_type=SpanType.CHAT_MODEL,
