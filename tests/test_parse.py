@@ -176,3 +176,10 @@ def test_well_known_names_an_answer_forgot_to_import_are_imported() -> None:
         "from collections import Counter\nfrom typing import List\nimport heapq\n"
         "import numpy as np\n\ndef f("
     )
+
+
+def test_a_name_bound_only_in_another_function_is_still_carried() -> None:
+    # SCALE is a local of g, so f's SCALE is the module's: a scope-blind finder misses it.
+    answer = "```python\ndef g():\n    SCALE = 5\n    return SCALE\n\ndef f(xs):\n    return [x * SCALE for x in xs]\n```"
+    source = parse_answer(answer, HELPERS, "m.py", "f").source
+    assert isinstance(source, str) and source.startswith("SCALE = 2\n\ndef g():")

@@ -5,11 +5,11 @@ and a name that is a well-known module or typing/collections name gets its impor
 through the whole gate like any candidate."""
 
 import ast
-import builtins
 import sys
 import typing
 
-_BUILTINS = frozenset(dir(builtins))
+from pyflakes import checker, messages
+
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _FROM = {  # the first module that has a name wins: typing's Counter is a deprecated alias
     "collections": frozenset({"Counter", "defaultdict", "deque", "OrderedDict", "namedtuple"}),
@@ -70,12 +70,10 @@ def _insert(answer: str, tree: ast.Module, block: str) -> str:
 
 
 def _unbound(tree: ast.Module) -> set[str]:
-    loaded = {
-        node.id
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
-    }
-    return loaded - _bound(tree) - _BUILTINS
+    """Names used where no binding reaches them, scope by scope, as pyflakes sees it: a local
+    variable of one function does not define the name for another."""
+    found = checker.Checker(tree, withDoctest=False)
+    return {m.message_args[0] for m in found.messages if isinstance(m, messages.UndefinedName)}
 
 
 def _bound(tree: ast.Module) -> set[str]:
