@@ -2,18 +2,17 @@
 
 import json
 import os
-import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
 from rich.console import Console
 from rich.live import Live
 from rich.markup import escape
 from rich.table import Table
 
 from harness.bench.command import results_dir
-from harness.errors import ConfigError, HarnessError
+from harness.config_file import read_table, validate
+from harness.errors import HarnessError
 from harness.loop.finish import SessionResult, finish
 from harness.loop.recording import StoreRecorder
 from harness.loop.records import CandidateRecord
@@ -53,22 +52,13 @@ def default_model() -> str:
 
 
 def build_settings(flags: dict[str, Any], settings_file: Path | None) -> SessionSettings:
-    data: dict[str, Any] = {}
-    if settings_file is not None:
-        try:
-            data = tomllib.loads(settings_file.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"cannot read settings {settings_file}: {exc}") from None
-    data |= {key: value for key, value in flags.items() if value is not None}
+    """The session's settings: the file's, then the flags given, then the default model."""
+    given = {key: value for key, value in flags.items() if value is not None}
+    data, text = read_table(settings_file) if settings_file is not None else ({}, "")
+    data |= given
     if "optimizer" not in data:
         data["optimizer"] = default_model()
-    try:
-        return SessionSettings.model_validate(data)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        where = "".join(f"{part}: " for part in [".".join(map(str, error["loc"]))] if part)
-        message = str(error["msg"]).removeprefix("Value error, ")
-        raise ConfigError(f"{settings_file or 'flags'}: {where}{message}") from None
+    return validate(SessionSettings, data, "harness run", settings_file, text, given)
 
 
 def run(

@@ -8,12 +8,10 @@ so the function as it was at the start is what every candidate is compared with.
 import atexit
 import shutil
 import tempfile
-import tomllib
 from dataclasses import replace
 from pathlib import Path
 
-from pydantic import ValidationError
-
+from harness.config_file import read_config
 from harness.discover.config import CONFIG_FILE, RepoConfig, RepoTarget
 from harness.errors import ConfigError
 from harness.targets.config import InputsConfig, TargetConfig
@@ -51,14 +49,7 @@ def load_repo_target(name_or_path: str) -> Target:
 
 
 def _read(toml_path: Path) -> RepoConfig:
-    try:
-        return RepoConfig.model_validate(tomllib.loads(toml_path.read_text(encoding="utf-8")))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{toml_path}: not valid TOML: {exc}") from None
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join(str(part) for part in error["loc"])
-        raise ConfigError(f"{toml_path}: {where}: {error['msg']}; see README") from None
+    return read_config(toml_path, RepoConfig, "Repository targets")
 
 
 def _choose(config: RepoConfig, name: str, toml_path: Path) -> RepoTarget:
