@@ -1,4 +1,5 @@
-# Set-up is idempotent: the venv is (re)built only when pyproject.toml changes.
+# Set-up is idempotent: the venv is (re)built only when pyproject.toml or constraints.txt changes.
+# pyproject.toml declares compatible ranges; constraints.txt pins the exact versions tested.
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
@@ -12,14 +13,14 @@ HARNESS_HOME ?= $(HOME)/.cache/harness
 WHEELS := $(HARNESS_HOME)/wheels
 LLAMA_CMAKE := -DGGML_NATIVE=OFF -DGGML_CUDA=OFF -DGGML_METAL=OFF -DGGML_BLAS=OFF
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
 	@ls $(WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl >/dev/null 2>&1 || { \
 	  echo "building llama-cpp-python $(LLAMA_VERSION) once (about 5 minutes), kept in $(WHEELS)"; \
 	  CMAKE_ARGS="$(LLAMA_CMAKE)" CMAKE_BUILD_PARALLEL_LEVEL=2 $(VENV)/bin/python -m pip wheel \
 	    --quiet --no-deps -w $(WHEELS) llama-cpp-python==$(LLAMA_VERSION); }
-	$(VENV)/bin/python -m pip install --quiet --find-links $(WHEELS) -e '.[dev]'
+	$(VENV)/bin/python -m pip install --quiet -c constraints.txt --find-links $(WHEELS) -e '.[dev]'
 	touch $(STAMP)
 
 setup: $(STAMP) sandbox

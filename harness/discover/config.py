@@ -3,7 +3,7 @@
 from pydantic import BaseModel, ConfigDict, Field
 
 from harness.targets.config import EquivalenceConfig, LimitsConfig
-from harness.toml_text import assignments
+from harness.toml_text import dumps
 
 CONFIG_FILE = "harness.toml"
 HARNESS_DIR = ".harness"  # recorded inputs and results; git-ignored
@@ -46,14 +46,5 @@ class RepoConfig(_Strict):
 
 def render(config: RepoConfig) -> str:
     """TOML text for `config`; the defaults are written out so the file documents itself."""
-    lines = ["# Written by `harness init`; edit freely. See README 'Repository targets'.", ""]
-    if config.workload is not None:
-        lines += [*assignments({"workload": config.workload}), ""]
-    for target in config.target:
-        data = target.model_dump()
-        tables = {key: data.pop(key) for key in ("equivalence", "inputs", "limits")}
-        lines += ["[[target]]", *assignments(data)]
-        for name, table in tables.items():
-            lines += ["", f"[target.{name}]", *assignments(table)]
-        lines.append("")
-    return "\n".join(lines)
+    comment = "Written by `harness init`; edit freely. See README 'Repository targets'."
+    return dumps(config.model_dump(), comment)

@@ -107,7 +107,10 @@ def _mounts(box: Box) -> list[Mount]:
     own += [Mount(path, "rw") for path in box.writable]
     if box.seed is not None:
         own.append(Mount(_SEED, "ro", source=box.seed))
-    return system_mounts(_python_roots()) + own
+    from harness.sandbox.process import hidden_roots
+
+    hidden = [Mount(Path(path), "hide") for path in hidden_roots()]
+    return system_mounts(_python_roots()) + hidden + own
 
 
 def _folder_mb(folder: Path) -> int:

@@ -28,7 +28,7 @@ class Mount:
     tmpfs, or a symlink to `source`; `source` defaults to the same path on the host."""
 
     dest: Path
-    kind: Literal["ro", "rw", "tmpfs", "symlink"]
+    kind: Literal["ro", "rw", "tmpfs", "symlink", "hide"]  # hide: an empty read-only folder
     source: Path | None = None
     size_mb: int = 0
     optional: bool = False  # a host path that may not exist here
@@ -38,6 +38,8 @@ class Mount:
         if self.kind == "tmpfs":
             size = str(self.size_mb * 1024 * 1024)
             return ["--perms", "1777", "--size", size, "--tmpfs", str(self.dest)]
+        if self.kind == "hide":  # made read-only once what is shown inside it is mounted
+            return ["--perms", "0755", "--size", str(1024 * 1024), "--tmpfs", str(self.dest)]
         if self.kind == "symlink":
             return ["--symlink", source, str(self.dest)]
         flag = {"ro": "--ro-bind", "rw": "--bind"}[self.kind]
@@ -64,11 +66,14 @@ def mount_args(mounts: list[Mount]) -> list[str]:
     made: set[Path] = {Path("/"), Path("/proc"), Path("/dev")}
     shown: list[Path] = []  # host folders bound in: what lies below them exists already
     read_only: list[Path] = []
+    hidden = [mount.dest for mount in mounts if mount.kind == "hide"]
     for mount in sorted(_unique(mounts), key=lambda m: len(m.dest.parts)):
-        if mount.kind == "ro" and mount.source is None and _below(mount.dest, read_only):
+        visible = _below(mount.dest, read_only) and not _below(mount.dest, hidden)
+        if mount.kind == "ro" and mount.source is None and visible:
             continue  # the same host files are visible through a folder above
         for parent in reversed(mount.dest.parents):
-            if parent not in made and not _below(parent, shown, strict=False):
+            exists = _below(parent, shown, strict=False) and not _below(parent, hidden)
+            if parent not in made and not exists:
                 args += ["--perms", "0755", "--dir", str(parent)]
                 made.add(parent)
         args += mount.args()
@@ -77,7 +82,7 @@ def mount_args(mounts: list[Mount]) -> list[str]:
             shown.append(mount.dest)
             if mount.kind == "ro":
                 read_only.append(mount.dest)
-    return args
+    return args + [arg for dest in hidden for arg in ("--remount-ro", str(dest))]
 
 
 def _unique(mounts: list[Mount]) -> list[Mount]:

@@ -331,6 +331,7 @@ class SandboxProcess:
             "workdir": str(spec.workdir.resolve()),
             "sandboxed": spec.sandboxed,
             "read_roots": read_roots,
+            "hidden": hidden_roots(),
             "path_roots": path_roots,
             "blocked_imports": list(spec.blocked_imports),
             "preload": list(spec.preload),
@@ -351,6 +352,13 @@ def sandbox_roots() -> tuple[list[str], list[str]]:
     prefixes = sorted({sys.prefix, sys.base_prefix, sys.exec_prefix, *_site_dirs()})
     path_roots = [os.path.realpath(p) for p in prefixes]
     return [*path_roots, *(os.path.realpath(p) for p in _SYSTEM_READ_ROOTS)], path_roots
+
+
+def hidden_roots() -> list[str]:
+    """Folders inside the Python roots that candidate code must not see: a wheel install ships
+    the bundled targets and their known-good references inside the package."""
+    bundled = Path(__file__).resolve().parents[1] / "_bundled"
+    return [str(bundled)] if bundled.is_dir() else []
 
 
 def _startup_problem(hello: bytes) -> str | None:

@@ -137,7 +137,7 @@ def _inside(path: Any, roots: list[str]) -> bool:
 
 
 def _guard(
-    workdir: str, read_roots: list[str], blocked: list[str]
+    workdir: str, read_roots: list[str], hidden: list[str], blocked: list[str]
 ) -> Callable[[str, tuple[Any, ...]], None]:
     """An audit hook enforcing the sandbox's rules inside the child (a layer, not the only one)."""
     write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
@@ -154,6 +154,8 @@ def _guard(
             writes = any(c in (mode or "") for c in "wax+") or bool((flags or 0) & write_flags)
             if not _inside(path, [workdir, os.devnull] if writes else readable):
                 deny("writing" if writes else "reading", path)
+            if _inside(path, hidden):
+                deny("reading", path)
         elif event in _PATH_EVENTS:
             for path in args[: _PATH_EVENTS[event]]:
                 if isinstance(path, str | bytes | os.PathLike) and not _inside(path, [workdir]):
@@ -360,7 +362,14 @@ def main() -> None:
     sys.path[:] = [config["module_dir"], *(p for p in sys.path if _inside(p, config["path_roots"]))]
     watch = _Watch()
     if config["sandboxed"]:
-        sys.addaudithook(_guard(config["workdir"], config["read_roots"], config["blocked_imports"]))
+        sys.addaudithook(
+            _guard(
+                config["workdir"],
+                config["read_roots"],
+                config["hidden"],
+                config["blocked_imports"],
+            )
+        )
     try:
         function = getattr(_load(config["module_file"], config["module_name"]), config["function"])
         if not callable(function):

@@ -4,6 +4,7 @@ import ast
 import re
 import tomllib
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
@@ -14,7 +15,18 @@ from harness.targets.equivalence import comparators
 from harness.targets.layout import RepoLayout
 from harness.targets.types import TypeSpec, parse_type
 
-BUNDLED_TARGETS = Path(__file__).resolve().parents[2] / "targets"
+
+def bundled_root() -> Path:
+    """The folder holding `targets/` and `reference_impls/`: inside the installed package (a
+    wheel carries them as `harness/_bundled`), else the source checkout (an editable install)."""
+    installed = resources.files("harness") / "_bundled"
+    if isinstance(installed, Path) and installed.is_dir():
+        return installed.resolve()
+    return Path(__file__).resolve().parents[2]
+
+
+# A target's reference is found upward from its folder, so `reference_impls/` sits beside it.
+BUNDLED_TARGETS = bundled_root() / "targets"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from harness.errors import ConfigError
 from harness.loop.settings import SessionSettings
-from harness.toml_text import assignments
+from harness.toml_text import dumps
 from harness.tune.study import open_storage, require_optuna, shown_url, storage_url, tune_folder
 
 if TYPE_CHECKING:
@@ -82,13 +82,8 @@ def best_toml(trial: "FrozenTrial", study: str) -> str:
         raise ConfigError(f"trial {trial.number} of {study!r} was not run by harness tune")
     settings = SessionSettings.model_validate(trial.user_attrs["settings"])
     data = settings.model_dump(mode="json", exclude_none=True)
-    tables = {"prices": data.pop("prices"), "bench": data.pop("bench")}
-    lines = [f"# Best settings of study {study!r} (trial {trial.number}); written by harness tune"]
-    lines += assignments(data)
-    for table, values in tables.items():
-        if values:
-            lines += ["", f"[{table}]", *assignments(values)]
-    text = "\n".join(lines) + "\n"
+    comment = f"Best settings of study {study!r} (trial {trial.number}); written by harness tune"
+    text = dumps(data, comment)
     if SessionSettings.model_validate(tomllib.loads(text)) != settings:
         raise ConfigError(f"the best settings of {study!r} do not survive TOML: {data}")
     return text
