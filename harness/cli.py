@@ -33,6 +33,7 @@ _positive = _number(float, 1e-9, float("inf"), "a number of seconds above 0")
 _margin = _number(float, 0.0, 10.0, "a margin from 0 (any gain) to 10 (11x)")
 _at_least_one = _number(int, 1, 10**9, "a whole number of at least 1")
 _port = _number(int, 1, 65535, "a port from 1 to 65535")
+_trial_count = _number(int, 0, 10**9, "a whole number of trials, 0 or more")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -132,6 +133,12 @@ def _add_tune(commands: Any) -> None:
     )
     tune.add_argument(
         "--rounds", type=_at_least_one, help="every trial runs R rounds (not searched)"
+    )
+    tune.add_argument(
+        "--startup-trials",
+        type=_trial_count,
+        help="finished trials (the defaults' trial 0 among them) before TPE chooses settings; "
+        "random until then (default: the space's sampler_startup_trials)",
     )
     tune.add_argument("--show", action="store_true", help="the best settings; CSV and TOML files")
     tune.add_argument("--tracking-uri", help="MLflow tracking URI (default: as for harness run)")

@@ -14,10 +14,15 @@ from typing import Any
 import optuna
 import pytest
 
+from harness.cli import _parser
 from harness.loop.command import build_settings
+from harness.loop.settings import SessionSettings
 from harness.providers import Message, make_provider
 from harness.providers.fake_tuned import BUILT_IN, NO_IDEA
-from harness.tune import Objective, TuneRequest, load_space, tune
+from harness.tune import Objective, TuneRequest, TuneSpace, load_space, tune
+from harness.tune.command import tune_request
+from harness.tune.space import SEARCHED
+from harness.tune.study import open_study
 
 SPACE = """
 optimizers = ["fake-tuned:squares"]
@@ -238,3 +243,49 @@ def test_a_trial_maps_onto_session_settings(space: Path) -> None:
     assert settings.model_dump(include=set(drawn)) == drawn
     assert settings.validator is None and settings.patience == 2 and settings.seed == 5
     assert load_space(space).with_rounds(3).rounds == (3, 3)
+
+
+def test_a_fresh_study_runs_the_default_settings_first_and_only_once(
+    squares_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HARNESS_RESULTS", str(tmp_path / "results"))
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    space = TuneSpace.model_validate(  # the default space but for the model, one round, no pruner
+        {"optimizers": ["fake-tuned:squares"], "rounds": [1, 1], "pruner": {"kind": "none"}}
+        | {"fixed": {"bench": {"budget_seconds": 1, "block_seconds": 0.1}}}
+    )
+    request = TuneRequest(str(squares_folder), space, "speedup", 1, None, "defaults")
+    (first,) = tune(request).trials
+    defaults = SessionSettings(optimizer="fake-tuned:squares", rounds=1)
+    assert first.state.name == "COMPLETE" and set(first.params) == SEARCHED - {"validator"}
+    assert first.params == defaults.model_dump(include=set(first.params))
+
+    again = open_study(request, "defaults", Objective("speedup"))  # a second run's start
+    assert [trial.number for trial in again.trials] == [0]  # nothing queued this time
+
+
+def test_startup_trials_reach_the_sampler_and_bad_values_are_usage_errors(
+    squares_folder: Path, tmp_path: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HARNESS_RESULTS", env["HARNESS_RESULTS"])
+    space = tmp_path / "startup.toml"
+    space.write_text("sampler_startup_trials = 2\n")
+
+    def startup_trials(*flags: str) -> int:
+        args = _parser().parse_args(["tune", str(squares_folder), *flags])
+        sampler = open_study(tune_request(args), "startup", Objective("speedup")).sampler
+        assert isinstance(sampler, optuna.samplers.TPESampler)
+        return sampler._n_startup_trials  # Optuna has no public getter
+
+    assert startup_trials() == TuneSpace().sampler_startup_trials == 5
+    assert startup_trials("--space", str(space)) == 2
+    assert startup_trials("--space", str(space), "--startup-trials", "0") == 0
+    for bad, why in (("-1", "-1 is out of range: give"), ("two", "'two' is not")):
+        done = _harness(env, "tune", str(squares_folder), "--startup-trials", bad)
+        assert done.returncode == 2 and "Traceback" not in done.stderr
+        (line,) = done.stderr.strip().splitlines()
+        assert f"argument --startup-trials: {why} a whole number of trials, 0 or more" in line
+    space.write_text("sampler_startup_trials = -3\n")
+    done = _harness(env, "tune", str(squares_folder), "--space", str(space))
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
+    assert "sampler_startup_trials (line 1)" in done.stderr

@@ -1,5 +1,6 @@
 """Two `harness tune` workers (as on two machines: each its own results folder) share one study
-in a real PostgreSQL server on 127.0.0.1: every trial runs exactly once, none is lost.
+in a real PostgreSQL server on 127.0.0.1: every trial runs exactly once, none is lost, not even
+the trial of a worker killed mid-trial (its heartbeat stops; another worker runs it again).
 
 PostgreSQL comes from PATH or Debian's /usr/lib/postgresql/*/bin (`make postgres` installs it).
 Without it the test is skipped, except under CI=true, where it fails. Its binaries refuse to run
@@ -10,15 +11,18 @@ import json
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import optuna
 import pytest
+from optuna.trial import TrialState
 
 SPACE = """
 optimizers = ["fake-tuned:squares"]
@@ -41,6 +45,17 @@ budget_seconds = 1
 block_seconds = 0.1
 """
 TEMPERATURES = [1.2, 1.3, 1.4, 1.5]  # above the band: quick rejections keep the trials short
+# A worker through the Python API, with a heartbeat short enough for a test (the CLI keeps
+# `Heartbeat`'s defaults).
+WORKER = """
+import sys
+from pathlib import Path
+from harness.tune import Heartbeat, TuneRequest, load_space, tune
+
+target, space, storage = sys.argv[1:]
+beat = Heartbeat(interval=1, grace=2, retries=1)
+tune(TuneRequest(target, load_space(Path(space)), "speedup", 1, storage, "retry", heartbeat=beat))
+"""
 
 
 def _binaries() -> Path | None:
@@ -133,3 +148,46 @@ def test_two_workers_share_one_study_and_run_each_trial_once(
     sessions = {trial.user_attrs["session"] for trial in trials}
     finished = {path.parent.name for path in tmp_path.glob("*/*/result.json")}
     assert len(sessions) == 4 and finished == sessions  # each trial's session ran once
+
+
+def _worker(results: Path, *args: str) -> subprocess.Popen[str]:
+    """A worker in its own process group (killing the group is a machine going away)."""
+    env = {**os.environ, "HARNESS_RESULTS": str(results)}
+    env.pop("MLFLOW_TRACKING_URI", None)
+    command = [sys.executable, "-c", WORKER, *args]
+    return subprocess.Popen(
+        command, env=env, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+
+
+def _wait_for_a_running_trial(study: optuna.Study, worker: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 120
+    while not study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+        assert worker.poll() is None, f"the worker ended first: {worker.communicate()[1][-2000:]}"
+        assert time.monotonic() < deadline, "no trial began within 120 s"
+        time.sleep(0.1)
+
+
+@pytest.mark.slow
+def test_a_killed_workers_trial_is_failed_and_run_again_by_another_worker(
+    postgres_url: str, squares_folder: Path, tmp_path: Path
+) -> None:
+    space = tmp_path / "space.toml"  # in the band: a good candidate, benchmarked, a longer trial
+    space.write_text(SPACE.replace("temperature = [1.0, 2.0]", "temperature = [0.6, 0.6]"))
+    study = optuna.create_study(storage=postgres_url, study_name="retry", direction="maximize")
+    args = (str(squares_folder), str(space), postgres_url)
+    killed = _worker(tmp_path / "one", *args)
+    _wait_for_a_running_trial(study, killed)
+    time.sleep(1.5)  # past the first heartbeat
+    os.killpg(killed.pid, signal.SIGKILL)
+    killed.communicate(timeout=60)
+    assert [trial.state for trial in study.get_trials()] == [TrialState.RUNNING]  # killed mid-trial
+
+    time.sleep(3)  # past the 2 s of grace: the next worker fails the trial and queues it again
+    second = _worker(tmp_path / "two", *args)
+    errors = second.communicate(timeout=600)[1]
+    assert second.returncode == 0, errors[-3000:]
+    first, retry = optuna.load_study(study_name="retry", storage=postgres_url).trials
+    assert first.state == TrialState.FAIL and retry.state == TrialState.COMPLETE
+    assert retry.params == first.params and retry.system_attrs["failed_trial"] == first.number
+    assert retry.user_attrs["session"] != first.user_attrs.get("session")  # a session of its own

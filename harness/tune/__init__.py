@@ -3,12 +3,22 @@ prompt strategy, answer format, validator veto) for the best speedup, speedup pe
 both. Optuna is imported only when a study runs.
 
 From Python: `tune(TuneRequest(target, load_space(path)))` runs trials and returns the study;
-`show(storage, study)` writes the trials' CSV and the best settings' TOML.
+`show(storage, study)` writes the trials' CSV and the best settings' TOML. A fresh study's trial 0
+runs the default settings; a trial whose worker died is retried (`Heartbeat`).
 """
 
 from harness.tune.objective import OBJECTIVES, Objective
 from harness.tune.show import show
 from harness.tune.space import TuneSpace, load_space
-from harness.tune.study import TuneRequest, tune
+from harness.tune.study import Heartbeat, TuneRequest, tune
 
-__all__ = ["OBJECTIVES", "Objective", "TuneRequest", "TuneSpace", "load_space", "show", "tune"]
+__all__ = [
+    "OBJECTIVES",
+    "Heartbeat",
+    "Objective",
+    "TuneRequest",
+    "TuneSpace",
+    "load_space",
+    "show",
+    "tune",
+]

@@ -21,12 +21,7 @@ if TYPE_CHECKING:
 def tune_command(args: argparse.Namespace) -> int:
     if args.show:
         return _show(args)
-    if not args.target:
-        raise HarnessError("give a TARGET, or --show (see `harness tune --help`)")
-    space = load_space(args.space).with_rounds(args.rounds)
-    request = TuneRequest(
-        args.target, space, args.objective, args.trials, args.storage, args.study, args.tracking_uri
-    )
+    request = tune_request(args)
     console = Console(stderr=True)
     mine: list[FrozenTrial] = []
 
@@ -53,6 +48,16 @@ def tune_command(args: argparse.Namespace) -> int:
             soft_wrap=True,
         )
     return 0
+
+
+def tune_request(args: argparse.Namespace) -> TuneRequest:
+    if not args.target:
+        raise HarnessError("give a TARGET, or --show (see `harness tune --help`)")
+    space = load_space(args.space).with_rounds(args.rounds)
+    space = space.with_startup_trials(args.startup_trials)
+    return TuneRequest(
+        args.target, space, args.objective, args.trials, args.storage, args.study, args.tracking_uri
+    )
 
 
 def _show(args: argparse.Namespace) -> int:

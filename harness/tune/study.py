@@ -6,7 +6,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from harness.bench.command import results_dir
 from harness.errors import ConfigError
@@ -15,7 +15,7 @@ from harness.store.mlflow_store import MLflowStore
 from harness.targets.loader import load_target
 from harness.tune.objective import Objective, ObjectiveName
 from harness.tune.record import StudyRun
-from harness.tune.space import TuneSpace
+from harness.tune.space import TuneSpace, default_params
 from harness.tune.trial import CandidateCallback, TrialContext, run_trial
 
 if TYPE_CHECKING:
@@ -55,11 +55,47 @@ def shown_url(url: str) -> str:
         return url
 
 
-def open_storage(url: str) -> "optuna.storages.BaseStorage":
+@dataclass(frozen=True)
+class Heartbeat:
+    """Optuna's heartbeat: a worker writes one for its running trial every `interval` seconds; a
+    trial left RUNNING with none for `grace` seconds (its worker was killed) is failed by the next
+    worker that starts a trial and queued again with the same parameters, `retries` times at most.
+
+    A trial is a whole session (a minute or many), so a retry a few minutes late costs little, but
+    a live trial failed by mistake runs twice. Hence 30 s beats (one small UPDATE each) and 120 s
+    of grace: four missed beats, enough for a database restart or a busy worker. Two retries: a
+    trial whose settings kill their worker every time (out of memory) is not retried forever."""
+
+    interval: int = 30
+    grace: int = 120
+    retries: int = 2
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.interval < self.grace or self.retries < 0:
+            raise ConfigError(f"heartbeat: want 1 <= interval < grace and retries >= 0: {self}")
+
+    def storage_args(self) -> dict[str, Any]:
+        """RDBStorage's keyword arguments (the names Optuna 5 uses; `failed_trial_callback` and
+        `RetryFailedTrialCallback` are their deprecated aliases)."""
+        from optuna.storages import RetryHeartbeatStaleTrialCallback
+
+        retry = RetryHeartbeatStaleTrialCallback(max_retry=self.retries)
+        return {
+            "heartbeat_interval": self.interval,
+            "grace_period": self.grace,
+            "heartbeat_stale_trial_callback": retry,
+        }
+
+
+def open_storage(url: str, heartbeat: Heartbeat | None = None) -> "optuna.storages.BaseStorage":
+    """The storage; with a `heartbeat` (workers running trials), dead workers' trials retried."""
     import optuna
 
     try:
-        return optuna.storages.RDBStorage(url)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+            args = heartbeat.storage_args() if heartbeat else {}
+            return optuna.storages.RDBStorage(url, **args)
     except ImportError as exc:  # Optuna wraps the driver's ModuleNotFoundError
         missing = getattr(exc.__cause__, "name", None) or getattr(exc, "name", None) or "a driver"
         hint = INSTALL.get(missing, f"pip install {missing}")
@@ -78,6 +114,7 @@ class TuneRequest:
     storage: str | None = None
     study: str | None = None
     tracking_uri: str | None = None
+    heartbeat: Heartbeat = Heartbeat()
 
 
 def default_study_name(target_name: str, objective: ObjectiveName) -> str:
@@ -88,27 +125,48 @@ def open_study(request: TuneRequest, name: str, objective: Objective) -> "optuna
     import optuna
 
     space = request.space
-    pruner: optuna.pruners.BasePruner = optuna.pruners.NopPruner()
-    if space.pruner.kind == "median":
-        pruner = optuna.pruners.MedianPruner(
-            n_startup_trials=space.pruner.startup_trials, n_warmup_steps=space.pruner.warmup_rounds
-        )
     study = optuna.create_study(
-        storage=open_storage(storage_url(request.storage)),
+        storage=open_storage(storage_url(request.storage), request.heartbeat),
         study_name=name,
         directions=objective.directions,
-        sampler=optuna.samplers.TPESampler(seed=space.sampler_seed),
-        pruner=pruner,
+        sampler=optuna.samplers.TPESampler(
+            n_startup_trials=space.sampler_startup_trials, seed=space.sampler_seed
+        ),
+        pruner=_pruner(space),
         load_if_exists=True,
     )
-    wanted = [d.upper() for d in objective.directions]
-    if [d.name for d in study.directions] != wanted:
-        raise ConfigError(
-            f"study {name!r} exists with directions {[d.name.lower() for d in study.directions]},"
-            f" not {objective.directions} ({objective.name}); choose another --study"
-        )
+    _check_directions(study, objective)
     _name_metrics(study, objective.metric_names)
+    _start_from_defaults(study, space)
     return study
+
+
+def _pruner(space: TuneSpace) -> "optuna.pruners.BasePruner":
+    import optuna
+
+    if space.pruner.kind == "none":
+        return optuna.pruners.NopPruner()
+    return optuna.pruners.MedianPruner(
+        n_startup_trials=space.pruner.startup_trials, n_warmup_steps=space.pruner.warmup_rounds
+    )
+
+
+def _check_directions(study: "optuna.Study", objective: Objective) -> None:
+    found = [d.name.lower() for d in study.directions]
+    if found != objective.directions:
+        raise ConfigError(
+            f"study {study.study_name!r} exists with directions {found}, not "
+            f"{objective.directions} ({objective.name}); choose another --study"
+        )
+
+
+def _start_from_defaults(study: "optuna.Study", space: TuneSpace) -> None:
+    """A fresh study's trial 0 runs the default settings, so the sampler starts from a known
+    point. A resumed or shared study has trials already (`skip_if_exists` covers a worker that
+    created the study at the same moment as this one)."""
+    params = default_params(space)
+    if params and not study.get_trials(deepcopy=False):
+        study.enqueue_trial(params, skip_if_exists=True)
 
 
 def _name_metrics(study: "optuna.Study", names: list[str]) -> None:

@@ -1,6 +1,7 @@
 """One trial: draw settings, run a session through the Python API round by round (reporting the
 objective so far, so that Optuna can prune), then re-benchmark original against best."""
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -60,7 +61,11 @@ def _complete(
 ) -> list[float]:
     reason = _rounds(trial, session, objective)
     result = finish(session, reason)
-    values = objective.values(result.cumulative_speedup, result.cost_usd)
+    if result.cumulative_speedup is None:  # the final re-benchmark failed: no result to rank
+        trial.set_user_attr("final_problems", result.final_problems)
+        values = [math.nan] * len(objective.metric_names)  # Optuna marks the trial failed
+    else:
+        values = objective.values(result.cumulative_speedup, result.cost_usd)
     trial.set_user_attr("speedup", result.cumulative_speedup)
     trial.set_user_attr("cost_usd", result.cost_usd)
     recorder.finished(result, values, objective.metric_names)
