@@ -24,7 +24,7 @@ from harness.bench.checks import OutputCheck, OutputChecks
 from harness.bench.pool import Prepared, ProcessPairs
 from harness.bench.prefetch import BlockInputs, InputBlock
 from harness.bench.stats import SpeedupEstimate, decide, speedup_interval
-from harness.sandbox.limits import Limits, measuring_core, spare_cores
+from harness.sandbox.limits import measuring_core, spare_cores
 from harness.sandbox.process import BlockResult, RoundInput, SandboxProcess, SandboxSpec
 from harness.targets.code import Code, files, imports_only_stdlib
 from harness.targets.layout import place, reference_spec
@@ -295,16 +295,12 @@ class InterleavedBenchmark:
         folder = self.workdir / f"bench-{label}-{block}"
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
-        limits = self.target.config.limits
         # Started on the parent's cores; moved to the measuring core once warm.
-        process_limits = Limits(
-            cpu_seconds=limits.cpu_seconds * 4, memory_mb=limits.memory_mb, nice=19
-        )
         if contender.source is None:
-            spec = replace(reference_spec(self.target, folder), limits=process_limits)
+            spec = reference_spec(self.target, folder, "timed")
         else:
             module_file = place(self.target, contender.source, folder / "src")
-            spec = module_spec(self.target, module_file, folder, process_limits)
+            spec = module_spec(self.target, module_file, folder, "timed")
         return SandboxProcess(replace(spec, preload=self._preload))
 
     def _preloads(self) -> tuple[str, ...]:

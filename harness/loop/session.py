@@ -26,8 +26,7 @@ from harness.loop.settings import SessionSettings
 from harness.loop.validator import LLMValidator
 from harness.providers import make_provider
 from harness.roles import Optimizer, Validator
-from harness.sandbox.limits import Limits
-from harness.sandbox.process import SandboxProcess
+from harness.sandbox.process import SandboxError, SandboxProcess
 from harness.targets.code import Code, baseline_code, load_code, save_code
 from harness.targets.inputs import InputSource
 from harness.targets.layout import place
@@ -266,9 +265,13 @@ class Session:
         args = InputSource(self.target).arguments(random.Random(f"profile:{self.round}"), size)
         with tempfile.TemporaryDirectory(prefix="harness-profile-") as tmp:
             module = place(self.target, self.best, Path(tmp) / "src")
-            spec = module_spec(self.target, module, Path(tmp), Limits())
-            with SandboxProcess(spec) as process:
-                result = process.profile(args, self.target.config.limits.call_timeout_seconds * 3)
+            spec = module_spec(self.target, module, Path(tmp))
+            try:
+                with SandboxProcess(spec) as process:
+                    timeout = self.target.config.limits.call_timeout_seconds * 3
+                    result = process.profile(args, timeout)
+            except SandboxError as exc:  # a profile is advice: the round goes on without it
+                return f"(profile failed: {exc})"
         if not result.ok:
             return f"(profile failed: {result.error})"
         return compact_profile(str(result.output), Path(tmp) / "src")

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from harness.sandbox.limits import Limits
 from harness.sandbox.process import SandboxSpec
 from harness.targets.code import Code, entry_text, files
+from harness.targets.limits import Purpose, process_limits
 
 if TYPE_CHECKING:
     from harness.targets.loader import Target
@@ -50,7 +50,11 @@ def place(target: "Target", code: Code, folder: Path) -> Path:
 
 
 def spec(
-    target: "Target", module_file: Path, workdir: Path, limits: Limits, sandboxed: bool = True
+    target: "Target",
+    module_file: Path,
+    workdir: Path,
+    purpose: Purpose = "call",
+    sandboxed: bool = True,
 ) -> SandboxSpec:
     """The sandbox spec for a module placed by `place` (or its package copy)."""
     return SandboxSpec(
@@ -59,7 +63,7 @@ def spec(
         target.function,
         workdir,
         sandboxed=sandboxed,
-        limits=limits,
+        limits=process_limits(target, purpose),
         import_root=_import_root(target, module_file),
         batch=target.replays_calls,
     )
@@ -73,9 +77,10 @@ def _import_root(target: "Target", module_file: Path) -> Path | None:
     return module_file.parents[depth]
 
 
-def reference_spec(target: "Target", workdir: Path) -> SandboxSpec:
+def reference_spec(target: "Target", workdir: Path, purpose: Purpose = "call") -> SandboxSpec:
     """The known-good reference's process: the reference file, or the frozen package."""
     layout = target.layout
+    limits = process_limits(target, purpose)
     if layout is None:
         return SandboxSpec(
             target.reference_file,
@@ -83,6 +88,7 @@ def reference_spec(target: "Target", workdir: Path) -> SandboxSpec:
             target.reference_function,
             workdir,
             sandboxed=False,
+            limits=limits,
         )
     module_file = layout.snapshot.parent / layout.entry.relative_to(layout.package.parent)
     return SandboxSpec(
@@ -91,6 +97,7 @@ def reference_spec(target: "Target", workdir: Path) -> SandboxSpec:
         target.function,
         workdir,
         sandboxed=False,
+        limits=limits,
         import_root=layout.snapshot.parent,
         batch=target.replays_calls,
     )

@@ -12,7 +12,6 @@ from typing import Any
 
 from harness.errors import TargetError
 from harness.sandbox.attempts import attempt
-from harness.sandbox.limits import Limits
 from harness.sandbox.process import CallResult, SandboxProcess
 from harness.targets.code import Code
 from harness.targets.equivalence import compare, exact
@@ -48,12 +47,9 @@ class Differential:
         self.target = target
         limits = target.config.limits
         self.timeout = limits.call_timeout_seconds
-        sandbox_limits = Limits(cpu_seconds=limits.cpu_seconds, memory_mb=limits.memory_mb)
         candidate_dir = workdir / "candidate"
         module_file = place(target, candidate, candidate_dir / "src")
-        self.candidate = SandboxProcess(
-            module_spec(target, module_file, candidate_dir, sandbox_limits)
-        )
+        self.candidate = SandboxProcess(module_spec(target, module_file, candidate_dir))
         reference_dir = workdir / "reference"
         reference_dir.mkdir()
         self.reference = SandboxProcess(reference_spec(target, reference_dir))

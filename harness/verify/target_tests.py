@@ -9,9 +9,10 @@ from pathlib import Path
 
 from harness.discover.probe import copy_working_tree, import_roots
 from harness.sandbox.boundary import Box, PopenOptions, current, python_argv
-from harness.sandbox.limits import Limits, child_env, set_limits
+from harness.sandbox.limits import child_env, set_limits
 from harness.sandbox.process import WORKER, sandbox_roots
 from harness.targets.code import Code, write_code
+from harness.targets.limits import process_limits
 from harness.targets.loader import Target
 
 # Every Python process the test command starts installs the sandbox's audit hook first.
@@ -42,9 +43,7 @@ class TestRun:
         self._output = (workdir / "target-tests.log").open("w+b")
         # The tests run in a writable, size-capped copy of the copy, inside the box.
         box = Box(copy, read_only=(guard, WORKER), seed=copy)
-        test_limits = Limits(
-            cpu_seconds=int(limits.test_timeout_seconds), memory_mb=limits.memory_mb
-        )
+        test_limits = process_limits(target, "tests")
         options = PopenOptions(
             env,
             stdin=subprocess.DEVNULL,
