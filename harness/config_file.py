@@ -45,28 +45,36 @@ def validate(
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        location = list(error["loc"])
+        location = exc.errors()[0]["loc"]
         from_flag = bool(location) and location[0] in (overrides or {})
         source = "flags" if from_flag or path is None else str(path)
-        text = "" if from_flag else text
-        raise ConfigError(_describe(error, model, source, text, guide)) from None
+        raise config_error(exc, model, source, "" if from_flag else text, guide) from None
 
 
-def _describe(error: Any, model: type[BaseModel], source: str, text: str, guide: str) -> str:
-    location = list(error["loc"])
+def config_error(
+    exc: ValidationError,
+    model: type[BaseModel],
+    source: str,
+    text: str,
+    guide: str,
+    under: tuple[str, ...] = (),
+) -> ConfigError:
+    """One line for the first error of validating `model`, whose data sits in the file's table
+    `under` (e.g. `[fixed]` of a search space)."""
+    error = exc.errors()[0]
+    location = [*under, *error["loc"]]
     key = str(location[-1]) if location else ""
     tables = ".".join(str(part) for part in location[:-1] if isinstance(part, str))
     where = f"[{tables}] " if tables else ""
-    line = _line_of(text, location)
+    line = line_of(text, location)
     at = f" (line {line})" if line else ""
     if error["type"] == "extra_forbidden":
-        allowed = ", ".join(_fields_at(model, location[:-1])) or "none"
-        return f"{source}: unknown key {where}{key!r}{at}; allowed: {allowed}"
+        allowed = ", ".join(_fields_at(model, location[len(under) : -1])) or "none"
+        return ConfigError(f"{source}: unknown key {where}{key!r}{at}; allowed: {allowed}")
     if error["type"] == "missing":
-        return f"{source}: missing key {where}{key!r}; see README '{guide}'"
+        return ConfigError(f"{source}: missing key {where}{key!r}; see README '{guide}'")
     message = str(error["msg"]).removeprefix("Value error, ")
-    return f"{source}: {where}{key}{at}: {message}" if key else f"{source}: {message}"
+    return ConfigError(f"{source}: {where}{key}{at}: {message}" if key else f"{source}: {message}")
 
 
 def _fields_at(model: type[BaseModel], path: list[Any]) -> list[str]:
@@ -83,7 +91,7 @@ def _fields_at(model: type[BaseModel], path: list[Any]) -> list[str]:
     return list(model.model_fields)
 
 
-def _line_of(text: str, location: list[Any]) -> int | None:
+def line_of(text: str, location: list[Any]) -> int | None:
     """The line of the key at `location`: found after its table's header (the n-th one, for an
     array of tables), else nowhere."""
     if not text or not location:

@@ -2,13 +2,11 @@
 
 import ast
 import re
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
-
+from harness.config_file import read_config
 from harness.errors import ConfigError
 from harness.targets.config import TargetConfig
 from harness.targets.equivalence import comparators
@@ -114,46 +112,7 @@ def load_target(name_or_path: str) -> Target:
 
 
 def _read_config(toml_path: Path) -> TargetConfig:
-    text = toml_path.read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{toml_path}: not valid TOML: {exc}") from None
-    try:
-        return TargetConfig.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(_describe(exc, toml_path, text)) from None
-
-
-def _describe(exc: ValidationError, toml_path: Path, text: str) -> str:
-    error = exc.errors()[0]
-    location = [str(part) for part in error["loc"]]
-    key = location[-1]
-    section = ".".join(location[:-1])
-    where = f"[{section}] " if section else ""
-    line = _line_of(text, key)
-    at = f" (line {line})" if line else ""
-    if error["type"] == "extra_forbidden":
-        allowed = ", ".join(_fields_at(TargetConfig, location[:-1]))
-        return f"{toml_path}: unknown key {where}{key!r}{at}; allowed: {allowed}"
-    if error["type"] == "missing":
-        return f"{toml_path}: missing key {where}{key!r}; see README 'Target format'"
-    return f"{toml_path}: {where}{key}{at}: {error['msg']}"
-
-
-def _fields_at(model: type[BaseModel], path: list[str]) -> list[str]:
-    for part in path:
-        annotation = model.model_fields[part].annotation
-        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
-            return []
-        model = annotation
-    return list(model.model_fields)
-
-
-def _line_of(text: str, key: str) -> int | None:
-    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=", re.MULTILINE)
-    match = pattern.search(text)
-    return text.count("\n", 0, match.start()) + 1 if match else None
+    return read_config(toml_path, TargetConfig, "Target format")
 
 
 def _find_upward(folder: Path, relative: str, toml_path: Path, key: str) -> Path:

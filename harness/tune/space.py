@@ -1,13 +1,12 @@
 """The search space of `harness tune`: documented defaults, overridable in a TOML file (unknown
 keys refused with their line), and the session settings one trial draws from it."""
 
-import re
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from harness.config_file import config_error, line_of, read_table, validate
 from harness.errors import ConfigError
 from harness.loop.settings import SessionSettings
 from harness.providers.models import DEFAULT_MODEL
@@ -135,15 +134,8 @@ def load_space(path: Path | None) -> TuneSpace:
     """The defaults, or a TOML file over them; any problem is one line naming key and line."""
     if path is None:
         return TuneSpace()
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read search space {path}: {exc}") from None
-    try:
-        space = TuneSpace.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(_describe(exc, path, text, TuneSpace)) from None
+    data, text = read_table(path)
+    space = validate(TuneSpace, data, "harness tune", path, text)
     check_fixed(space, path, text)
     return space
 
@@ -153,40 +145,14 @@ def check_fixed(space: TuneSpace, path: Path, text: str) -> None:
     searched = sorted(SEARCHED & set(space.fixed))
     if searched:
         key = searched[0]
+        line = line_of(text, ["fixed", key])
+        at = f" (line {line})" if line else ""
         raise ConfigError(
-            f"{path}: [fixed] {key!r}{_at(text, key)} is searched; give it one choice instead "
+            f"{path}: [fixed] {key!r}{at} is searched; give it one choice instead "
             f"(e.g. {key} = [value], or a [low, low] range)"
         )
     try:
         space.settings({"optimizer": space.optimizers[0]})
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, path, text, SessionSettings, "fixed")) from None
-
-
-def _describe(
-    exc: ValidationError, path: Path, text: str, model: type[BaseModel], prefix: str = ""
-) -> str:
-    error = exc.errors()[0]
-    parts = [prefix, *error["loc"]] if prefix else list(error["loc"])
-    location = [str(part) for part in parts if not isinstance(part, int)]
-    key = location[-1] if location else ""
-    where = f"[{'.'.join(location[:-1])}] " if len(location) > 1 else ""
-    if error["type"] == "extra_forbidden":
-        allowed = ", ".join(_fields(model, location[1 if prefix else 0 : -1]))
-        return f"{path}: unknown key {where}{key!r}{_at(text, key)}; allowed: {allowed}"
-    message = str(error["msg"]).removeprefix("Value error, ")
-    return f"{path}: {where}{key}{_at(text, key)}: {message}" if key else f"{path}: {message}"
-
-
-def _fields(model: type[BaseModel], path: list[str]) -> list[str]:
-    for part in path:
-        annotation = model.model_fields[part].annotation if part in model.model_fields else None
-        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
-            return []
-        model = annotation
-    return list(model.model_fields)
-
-
-def _at(text: str, key: str) -> str:
-    match = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.MULTILINE) if key else None
-    return f" (line {text.count(chr(10), 0, match.start()) + 1})" if match else ""
+        error = config_error(exc, SessionSettings, str(path), text, "harness tune", ("fixed",))
+        raise error from None
