@@ -28,3 +28,6 @@ class Registry(Generic[T]):
         except KeyError:
             valid = ", ".join(sorted(self._entries))
             raise ConfigError(f"unknown {self.role} {name!r}; valid names: {valid}") from None
+
+    def names(self) -> list[str]:
+        return sorted(self._entries)

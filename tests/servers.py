@@ -10,27 +10,34 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-# Faults: "429", "500", "503", "timeout" (answer too late), "drop" (close without answering),
-# "garbage" (200 with a body that is not JSON), "empty" (a valid answer with no text).
-FAULTS = {"429", "500", "503", "timeout", "drop", "garbage", "empty"}
+# Faults: "400", "429", "500", "503", "timeout" (answer too late), "drop" (close without
+# answering), "garbage" (200 with a body that is not JSON), "empty" (a valid answer with no text).
+FAULTS = {"400", "429", "500", "503", "timeout", "drop", "garbage", "empty"}
 
 
 @dataclass
 class Script:
-    """Answers in order; a fault in the list is served instead of the next answer."""
+    """Answers in order; a fault in the list is served instead of the next answer. A request
+    carrying a body key in `refuse` gets an error naming it (`refuse_status`, 400 as the hosted
+    APIs send), as from a model that refuses a setting."""
 
     steps: list[str] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
     timeout_seconds: float = 3.0
+    refuse: set[str] = field(default_factory=set)
+    refuse_status: int = 400
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def next_step(self, request: dict[str, Any]) -> str:
         with self.lock:
             self.requests.append(request)
+            refused = sorted(self.refuse & request.keys())
+            if refused:
+                return f"refuse:{refused[0]}"
             return self.steps.pop(0) if self.steps else "no answer scripted"
 
 
-def _openai_body(text: str, model: str) -> dict[str, Any]:
+def _openai_body(text: str, model: str, request: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": "chatcmpl-test",
         "object": "chat.completion",
@@ -47,17 +54,31 @@ def _openai_body(text: str, model: str) -> dict[str, Any]:
     }
 
 
-def _anthropic_body(text: str, model: str) -> dict[str, Any]:
+def _anthropic_body(text: str, model: str, request: dict[str, Any]) -> dict[str, Any]:
+    content = _anthropic_content(text, request)
     return {
         "id": "msg_test",
         "type": "message",
         "role": "assistant",
         "model": model,
-        "content": [{"type": "text", "text": text}] if text else [],
-        "stop_reason": "end_turn",
+        "content": content,
+        "stop_reason": "tool_use" if any(b["type"] == "tool_use" for b in content) else "end_turn",
         "stop_sequence": None,
         "usage": {"input_tokens": 13, "output_tokens": len(text.split())},
     }
+
+
+def _anthropic_content(text: str, request: dict[str, Any]) -> list[dict[str, Any]]:
+    """A tool the request forces is called, as the API does, with the scripted JSON object as its
+    input; a scripted answer that is no JSON object stays text (a model ignoring the tool)."""
+    choice = request.get("tool_choice") or {}
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if choice.get("type") == "tool" and isinstance(data, dict):
+        return [{"type": "tool_use", "id": "toolu_test", "name": choice["name"], "input": data}]
+    return [{"type": "text", "text": text}] if text else []
 
 
 def _handler(script: Script, path: str, body: Any) -> type[BaseHTTPRequestHandler]:
@@ -72,10 +93,15 @@ def _handler(script: Script, path: str, body: Any) -> type[BaseHTTPRequestHandle
                 self._send(404, {"error": {"message": f"no route {self.path}"}})
                 return
             step = script.next_step({"path": self.path, "headers": dict(self.headers), **request})
-            self._serve(step, request.get("model", "model"))
+            self._serve(step, request)
 
-        def _serve(self, step: str, model: str) -> None:
-            if step in {"429", "500", "503"}:
+        def _serve(self, step: str, request: dict[str, Any]) -> None:
+            model = request.get("model", "model")
+            if step.startswith("refuse:"):
+                message = f"`{step.removeprefix('refuse:')}` is not supported with this model."
+                error = {"error": {"type": "invalid_request_error", "message": message}}
+                self._send(script.refuse_status, error, {"retry-after": "0"})
+            elif step in {"400", "429", "500", "503"}:
                 self._send(
                     int(step),
                     {"error": {"type": "fault", "message": f"injected {step}"}},
@@ -83,14 +109,14 @@ def _handler(script: Script, path: str, body: Any) -> type[BaseHTTPRequestHandle
                 )
             elif step == "timeout":
                 time.sleep(script.timeout_seconds + 1)
-                self._send(200, body("too late", model))
+                self._send(200, body("too late", model, request))
             elif step == "drop":
                 self.close_connection = True
                 self.connection.close()
             elif step == "garbage":
                 self._send_raw(200, b"<html>not json")
             else:
-                self._send(200, body("" if step == "empty" else step, model))
+                self._send(200, body("" if step == "empty" else step, model, request))
 
         def _send(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
             self._send_raw(status, json.dumps(payload).encode(), headers)

@@ -112,6 +112,17 @@ def test_the_local_provider_answers_with_its_usage() -> None:
     assert done.text.strip() and done.output_tokens > 0 and done.input_tokens > 5
 
 
+@needs_model
+def test_the_local_model_answers_in_the_validators_schema() -> None:
+    from harness.loop.validator import REPLY_FORMAT, ReviewReply
+    from harness.providers import make_provider
+
+    provider = make_provider(f"local:{models.DEFAULT_MODEL}")
+    question = "Review: `def double(x): return x + x` doubles a number. Is it correct?"
+    done = provider.complete([Message("user", question)], 0.0, 200, REPLY_FORMAT)
+    ReviewReply.model_validate_json(done.text)  # the grammar allows nothing else
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -2,6 +2,8 @@
 the scripted fake; faults injected by the servers are retried or reported, never fatal."""
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -9,10 +11,17 @@ from typing import Any
 import pytest
 from servers import Script, serve
 
-from harness.errors import ConfigError
-from harness.providers import Message, ProviderError, make_provider
+from harness.errors import ConfigError, missing
+from harness.loop.validator import REPLY_FORMAT, LLMValidator
+from harness.providers import Message, ProviderError, ReplyFormat, make_provider
+from harness.targets.loader import Target
 
 MESSAGES = [Message("system", "You optimize code."), Message("user", "Make it faster.")]
+VERDICT = ReplyFormat(
+    "verdict",
+    {"type": "object", "properties": {"ok": {"type": "boolean"}}, "required": ["ok"]},
+    "Whether it is ok.",
+)
 Backend = Callable[[list[str]], tuple[Any, Script]]
 EMPTY = {"openai": "empty", "anthropic": "empty", "fake": ""}  # how each backend scripts ""
 
@@ -57,6 +66,11 @@ def test_an_empty_answer_is_returned_as_empty_text(backend: Backend) -> None:
     assert provider.complete(MESSAGES, 0.2, 50).text == ""
 
 
+def test_a_reply_format_gives_the_json_answer_as_text(backend: Backend) -> None:
+    provider, _ = backend(['{"ok": false}'])
+    assert json.loads(provider.complete(MESSAGES, 0.2, 50, VERDICT).text) == {"ok": False}
+
+
 @pytest.mark.parametrize("protocol", ["openai", "anthropic"])
 def test_the_wire_request_carries_model_messages_and_settings(protocol: str) -> None:
     script = Script(steps=["ok"])
@@ -71,6 +85,99 @@ def test_the_wire_request_carries_model_messages_and_settings(protocol: str) -> 
         assert request["messages"] == [{"role": "user", "content": "Make it faster."}]
     else:
         assert [m["role"] for m in request["messages"]] == ["system", "user"]
+
+
+@pytest.mark.parametrize("protocol", ["openai", "anthropic"])
+def test_temperature_is_sent_only_when_set(protocol: str) -> None:
+    script = Script(steps=["ok", "ok"])
+    with serve(protocol, script) as url:
+        provider = make_provider(f"{protocol}:m", base_url=url, timeout=2.0, max_retries=0)
+        unset = provider.complete(MESSAGES, None, 50)
+        provider.complete(MESSAGES, 0.4, 50)
+    assert "temperature" not in script.requests[0] and unset.note is None
+    assert script.requests[1]["temperature"] == 0.4
+
+
+@pytest.mark.parametrize("protocol", ["openai", "anthropic"])
+def test_a_refused_temperature_is_dropped_and_noted(protocol: str) -> None:
+    script = Script(steps=["answered", "again"], refuse={"temperature"})
+    with serve(protocol, script) as url:
+        provider = make_provider(f"{protocol}:m", base_url=url, timeout=2.0, max_retries=0)
+        done = [provider.complete(MESSAGES, 0.7, 50) for _ in range(2)]
+    assert [d.text for d in done] == ["answered", "again"]
+    assert all(d.note is not None and "temperature" in d.note for d in done)
+    # refused once, then not sent again to the same model
+    assert [r.get("temperature") for r in script.requests] == [0.7, None, None]
+
+
+@pytest.mark.parametrize("protocol", ["openai", "anthropic"])
+def test_other_bad_requests_are_not_sent_again(protocol: str) -> None:
+    script = Script(steps=["400", "never"], refuse={"max_tokens"})
+    with serve(protocol, script) as url:
+        provider = make_provider(f"{protocol}:m", base_url=url, timeout=2.0, max_retries=2)
+        with pytest.raises(ProviderError, match="max_tokens"):
+            provider.complete(MESSAGES, 0.7, 50)
+        script.refuse.clear()
+        with pytest.raises(ProviderError, match="400"):
+            provider.complete(MESSAGES, 0.7, 50)
+    assert len(script.requests) == 2
+
+
+def test_the_reply_format_reaches_the_wire() -> None:
+    openai, anthropic = Script(steps=['{"ok": true}']), Script(steps=['{"ok": true}'])
+    with serve("openai", openai) as url:
+        make_provider("openai:m", base_url=url).complete(MESSAGES, None, 50, VERDICT)
+    with serve("anthropic", anthropic) as url:
+        make_provider("anthropic:m", base_url=url).complete(MESSAGES, None, 50, VERDICT)
+    schema = {"name": "verdict", "schema": VERDICT.schema, "description": "Whether it is ok."}
+    assert openai.requests[0]["response_format"] == {
+        "type": "json_schema",
+        "json_schema": {**schema, "strict": False},
+    }
+    tool = {"name": "verdict", "input_schema": VERDICT.schema, "description": "Whether it is ok."}
+    assert anthropic.requests[0]["tools"] == [tool]
+    assert anthropic.requests[0]["tool_choice"] == {"type": "tool", "name": "verdict"}
+
+
+@pytest.mark.parametrize("status", [400, 500])  # llama.cpp's server answers 500
+def test_a_server_refusing_the_reply_format_gets_the_call_without_it(status: int) -> None:
+    script = Script(steps=["prose"], refuse={"response_format"}, refuse_status=status)
+    with serve("openai", script) as url:
+        provider = make_provider("openai:m", base_url=url, max_retries=1)
+        done = provider.complete(MESSAGES, None, 50, VERDICT)
+    assert done.text == "prose" and done.note is not None and "reply_format" in done.note
+    assert "response_format" not in script.requests[-1]
+
+
+@pytest.mark.parametrize("protocol", ["openai", "anthropic"])
+def test_the_validator_asks_for_its_schema_and_reads_the_reply(
+    protocol: str, squares: Target
+) -> None:
+    reply = {"inputs": [[[2, -3]]], "approve": False, "reasons": ["caches results"]}
+    script = Script(steps=[json.dumps(reply)])
+    with serve(protocol, script) as url:
+        validator = LLMValidator(make_provider(f"{protocol}:m", base_url=url), 0.2, 200)
+        review = validator.review(squares, "-a\n+b", "2.0x")
+    assert not review.approve and review.reasons == ["caches results"]
+    assert review.inputs == [[[2, -3]]]
+    request = script.requests[0]
+    if protocol == "anthropic":
+        assert request["tools"][0]["input_schema"] == REPLY_FORMAT.schema
+    else:
+        assert request["response_format"]["json_schema"]["schema"] == REPLY_FORMAT.schema
+
+
+@pytest.mark.parametrize("protocol", ["openai", "anthropic"])
+@pytest.mark.parametrize("answer", ["It looks fine to me.", '{"verdict": "fine"}'])
+def test_a_validator_reply_off_the_schema_is_no_objection(
+    protocol: str, answer: str, squares: Target
+) -> None:
+    with serve(protocol, Script(steps=[answer])) as url:
+        validator = LLMValidator(make_provider(f"{protocol}:m", base_url=url), 0.2, 200)
+        review = validator.review(squares, "-a\n+b", "2.0x")
+    assert review.approve and review.inputs == []
+    if answer.startswith("It"):
+        assert review.reasons == ["no review (the answer held no JSON object)"]
 
 
 @pytest.mark.parametrize("protocol", ["openai", "anthropic"])
@@ -119,6 +226,31 @@ def test_unknown_provider_lists_the_valid_ones() -> None:
         ConfigError, match="valid providers: anthropic, fake, fake-tuned, local, openai"
     ):
         make_provider("gemini:pro")
+
+
+def test_providers_load_their_modules_only_when_made() -> None:
+    probe = "import sys, harness.providers; print(sorted({'openai', 'anthropic', 'llama_cpp', 'harness.providers.openai_provider'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_a_missing_sdk_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "anthropic", None)  # import fails as if not installed
+    with pytest.raises(ConfigError) as raised:
+        make_provider("anthropic:m", base_url="http://127.0.0.1:9")
+    expected = "the anthropic provider needs anthropic: pip install 'anthropic==2.12.0'"
+    assert str(raised.value) == expected
+
+
+def test_install_hints_name_the_exact_line() -> None:
+    assert str(missing("the MLflow store", "mlflow==3.17.2")) == (
+        "the MLflow store needs mlflow: pip install 'mlflow==3.17.2'"
+    )
+    local = missing("x", "llama-cpp-python[server]==0.3.36", env="CMAKE_ARGS=-DA", instead="make")
+    assert str(local) == (
+        "x needs llama-cpp-python[server]: make (or: CMAKE_ARGS=-DA pip install "
+        "'llama-cpp-python[server]==0.3.36')"
+    )
 
 
 def test_fake_script_errors_and_exhaustion(tmp_path: Path) -> None:

@@ -13,8 +13,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from harness.errors import ConfigError
-from harness.providers.local_provider import CONTEXT_TOKENS, INSTALL, threads
+from harness.providers.local_provider import CONTEXT_TOKENS, not_installed, threads
 from harness.providers.models import CATALOGUE, cached, models_home, pull, resolve, spec_for
 
 
@@ -49,9 +48,7 @@ def serve_model(model: str, port: int) -> int:
     try:
         import llama_cpp.server  # noqa: F401
     except ImportError:
-        raise ConfigError(
-            f"harness serve-model needs llama-cpp-python[server]: {INSTALL}"
-        ) from None
+        raise not_installed("harness serve-model", "[server]") from None
     command = [sys.executable, "-m", "llama_cpp.server", "--model", str(path)]
     command += ["--model_alias", model, "--host", "127.0.0.1", "--port", str(port)]
     command += ["--n_ctx", str(CONTEXT_TOKENS), "--n_threads", str(threads())]

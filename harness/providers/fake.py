@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import ConfigError
-from harness.providers.base import Completion, Message, ProviderError
+from harness.providers.base import Completion, Message, ProviderError, ReplyFormat
 
 
 class FakeProvider:
@@ -31,7 +31,13 @@ class FakeProvider:
         self.calls: list[list[Message]] = []
         self._lock = threading.Lock()
 
-    def complete(self, messages: list[Message], temperature: float, max_tokens: int) -> Completion:
+    def complete(
+        self,
+        messages: list[Message],
+        temperature: float | None,
+        max_tokens: int,
+        reply_format: ReplyFormat | None = None,  # the script is the answer, in any format
+    ) -> Completion:
         with self._lock:
             self.calls.append(messages)
             if not self.responses:

@@ -5,7 +5,7 @@ NAME is a built-in answer set, `squares` (the tests' target) or `rolling_median`
 target), or a JSON file of the same shape:
 `{"band": [low, high], "steps": ["faster module", ...], "wrong": "wrong module"}`.
 
-As the optimizer it answers by its temperature:
+As the optimizer it answers by its temperature (1.0, the hosted APIs' default, when none is given):
 - inside the band (built-in sets: 0.3 to 0.9): the step after the one that is the current code
   (the first step for the original; each step is correct and faster than the one before); once
   the last step is in, prose without code (an invalid candidate);
@@ -27,10 +27,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from harness.errors import ConfigError
-from harness.providers.base import Completion, Message
+from harness.providers.base import Completion, Message, ReplyFormat
 from harness.providers.pricing import cost_usd
 
 DEFAULT_PRICE = (1.0, 4.0)  # USD per million input / output tokens
+DEFAULT_TEMPERATURE = 1.0
 NO_IDEA = "I see no further way to make this faster; the code can stay as it is."
 BROKEN_DIFF = (
     "```diff\n--- a/module.py\n+++ b/module.py\n@@ -1,1 +1,1 @@\n-pass  # absent\n+pass\n```"
@@ -106,8 +107,14 @@ class FakeTunedProvider:
         if self.name not in self.prices and name not in self.prices:
             self.prices[self.name] = DEFAULT_PRICE
 
-    def complete(self, messages: list[Message], temperature: float, max_tokens: int) -> Completion:
-        text = self.answer(messages, temperature)
+    def complete(
+        self,
+        messages: list[Message],
+        temperature: float | None,
+        max_tokens: int,
+        reply_format: ReplyFormat | None = None,  # its validator answer is always valid JSON
+    ) -> Completion:
+        text = self.answer(messages, DEFAULT_TEMPERATURE if temperature is None else temperature)
         input_tokens = sum(len(m.content.split()) for m in messages)
         output_tokens = len(text.split())
         cost = cost_usd(self.kind, self.model, input_tokens, output_tokens, self.prices)

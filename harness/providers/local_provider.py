@@ -12,16 +12,24 @@ import time
 from pathlib import Path
 from typing import Any
 
-from harness.errors import ConfigError
-from harness.providers.base import Completion, Message, ProviderError
+from harness.errors import ConfigError, missing
+from harness.providers.base import Completion, Message, ProviderError, ReplyFormat
 from harness.providers.models import resolve
 
-INSTALL = "make setup (or: CMAKE_ARGS=-DGGML_NATIVE=OFF pip install 'llama-cpp-python==0.3.36')"
+LLAMA_VERSION = "0.3.36"
+# llama.cpp is built from source: portable (not for this CPU only), as `make setup` builds it.
+BUILD = "CMAKE_ARGS=-DGGML_NATIVE=OFF"
 CONTEXT_TOKENS = (
     8192  # the optimizer's prompt with a profile and history fits; the default does not
 )
 _MODELS: dict[Path, Any] = {}
 _LOADING = threading.Lock()
+
+
+def not_installed(user: str, extra: str = "") -> ConfigError:
+    """llama-cpp-python (with `extra`, e.g. "[server]") is missing: how to build and install it."""
+    requirement = f"llama-cpp-python{extra}=={LLAMA_VERSION}"
+    return missing(user, requirement, env=BUILD, instead="make setup")
 
 
 def threads() -> int:
@@ -35,7 +43,7 @@ def load(path: Path) -> Any:
             try:
                 from llama_cpp import Llama
             except ImportError:
-                raise ConfigError(f"the local model needs llama-cpp-python: {INSTALL}") from None
+                raise not_installed("the local model") from None
             if not _MODELS:
                 # Closed while the interpreter is whole: Llama's own finalizer fails at exit.
                 atexit.register(_close_all)
@@ -63,15 +71,21 @@ class LocalProvider:
         self.path = resolve(model)
         self.name, self.model = f"local:{model}", self.path.name
 
-    def complete(self, messages: list[Message], temperature: float, max_tokens: int) -> Completion:
+    def complete(
+        self,
+        messages: list[Message],
+        temperature: float | None,
+        max_tokens: int,
+        reply_format: ReplyFormat | None = None,
+    ) -> Completion:
         llm = load(self.path)
         started = time.monotonic()
         with self._turns:  # one llama.cpp context: calls take turns
             try:
                 reply = llm.create_chat_completion(
                     messages=[{"role": m.role, "content": m.content} for m in messages],
-                    temperature=temperature,
                     max_tokens=max_tokens,
+                    **_options(temperature, reply_format),
                 )
             except (ValueError, RuntimeError) as exc:  # e.g. a prompt longer than the context
                 raise ProviderError(f"{self.name}: {exc}") from None
@@ -83,3 +97,13 @@ class LocalProvider:
             int(usage.get("completion_tokens", 0)),
             time.monotonic() - started,
         )
+
+
+def _options(temperature: float | None, reply_format: ReplyFormat | None) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    if temperature is not None:
+        options["temperature"] = temperature
+    if reply_format is not None:
+        # llama-cpp-python turns the schema into a grammar: the model cannot write anything else.
+        options["response_format"] = {"type": "json_object", "schema": reply_format.schema}
+    return options
