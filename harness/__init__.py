@@ -1,11 +1,35 @@
-"""harness: benchmark-driven code optimization with verdicts you can trust."""
+"""harness: benchmark-driven code optimization with verdicts you can trust.
 
-from harness.errors import ConfigError, HarnessError, TargetError
-from harness.roles import Benchmark, Evaluator, Optimizer, Provider, Validator
-from harness.targets.loader import Target, load_target
-from harness.verify.gate import Verifier
-from harness.verify.verdict import Check, Counterexample, Verdict
+Names are imported when first used, so `import harness.store` (a notebook reading results) does
+not load the gate's statistics and property-testing libraries."""
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from harness.errors import ConfigError, HarnessError, TargetError
+    from harness.roles import Benchmark, Evaluator, Optimizer, Provider, Store, Validator
+    from harness.targets.loader import Target, load_target
+    from harness.verify.gate import Verifier
+    from harness.verify.verdict import Check, Counterexample, Verdict
+
+_WHERE = {
+    "ConfigError": "harness.errors",
+    "HarnessError": "harness.errors",
+    "TargetError": "harness.errors",
+    "Benchmark": "harness.roles",
+    "Evaluator": "harness.roles",
+    "Optimizer": "harness.roles",
+    "Provider": "harness.roles",
+    "Store": "harness.roles",
+    "Validator": "harness.roles",
+    "Target": "harness.targets.loader",
+    "load_target": "harness.targets.loader",
+    "Verifier": "harness.verify.gate",
+    "Check": "harness.verify.verdict",
+    "Counterexample": "harness.verify.verdict",
+    "Verdict": "harness.verify.verdict",
+}
 __all__ = [
     "Benchmark",
     "Check",
@@ -15,6 +39,7 @@ __all__ = [
     "HarnessError",
     "Optimizer",
     "Provider",
+    "Store",
     "Target",
     "TargetError",
     "Validator",
@@ -22,3 +47,9 @@ __all__ = [
     "Verifier",
     "load_target",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'harness' has no attribute {name!r}")
+    return getattr(importlib.import_module(_WHERE[name]), name)

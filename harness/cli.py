@@ -216,11 +216,11 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from harness.bench.command import bench
     from harness.bench.runner import BenchSettings
     from harness.bench.show import bench_json, print_bench
     from harness.targets.loader import load_target
     from harness.verify.gate import new_seed
+    from harness.verify.side_by_side import bench
 
     target = load_target(args.target)
     candidate = _read_candidate(target, args.candidate) if args.candidate else None
@@ -256,7 +256,7 @@ def _tune(args: argparse.Namespace) -> int:
 
 
 def _ui(args: argparse.Namespace) -> int:
-    from harness.bench.command import results_dir
+    from harness.paths import results_dir
     from harness.store import resolve_tracking_uri
     from harness.store.ui import serve
 

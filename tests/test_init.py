@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from harness.discover.config import RepoConfig
 from harness.discover.rank import rank
 from harness.sandbox.worker import decode
+from harness.targets.repo_config import RepoConfig
 from harness.targets.types import parse_type, type_errors
 
 TEXT = '''"""Text helpers."""
@@ -233,7 +233,7 @@ def test_rank_leaves_out_tests_and_third_party_code(tmp_path: Path) -> None:
 def test_runs_inside_a_prepared_repository_write_under_its_git_ignored_harness_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from harness.bench.command import results_dir
+    from harness.paths import results_dir
 
     monkeypatch.delenv("HARNESS_RESULTS", raising=False)
     nested = tmp_path / "repo" / "pkg"

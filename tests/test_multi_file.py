@@ -7,7 +7,11 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
+from collections.abc import Callable
 from pathlib import Path
+
+from harness.toml_text import dumps
 
 GEOMETRY = """def square(side):
     total = 0
@@ -80,18 +84,21 @@ def _harness(*args: str, results: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, capture_output=True, text=True, timeout=900, env=env)
 
 
+def _edit_total_area(repo: Path, change: Callable[[list[str]], list[str]]) -> None:
+    """Change the editable files of the `total_area` target in the harness.toml init wrote."""
+    config = tomllib.loads((repo / "harness.toml").read_text())
+    [target] = [t for t in config["target"] if t["name"] == "total_area"]
+    assert target["editable"] == ["shapes/core.py"]
+    target["editable"] = change(target["editable"])
+    (repo / "harness.toml").write_text(dumps(config))
+
+
 def test_diffs_across_editable_files(tmp_path: Path) -> None:
     repo, results = _repo(tmp_path / "shapes-repo"), tmp_path / "results"
     done = _harness("init", str(repo), results=results)
     assert done.returncode == 0, done.stderr
-    config = (repo / "harness.toml").read_text()
-    assert 'editable = ["shapes/core.py"]' in config
     # The user lets candidates change the helper module too.
-    (repo / "harness.toml").write_text(
-        config.replace(
-            'editable = ["shapes/core.py"]', 'editable = ["shapes/core.py", "shapes/geometry.py"]'
-        )
-    )
+    _edit_total_area(repo, lambda editable: [*editable, "shapes/geometry.py"])
     geometry, core = "shapes/geometry.py", "shapes/core.py"
     answers = [
         _diff({core: (CORE, FAST_CORE), "test_shapes.py": (TESTS, TESTS + "\n# skip\n")}),
@@ -135,12 +142,7 @@ def test_diffs_across_editable_files(tmp_path: Path) -> None:
 def test_editable_files_must_be_modules_of_the_package(tmp_path: Path) -> None:
     repo, results = _repo(tmp_path / "shapes-repo"), tmp_path / "results"
     assert _harness("init", str(repo), results=results).returncode == 0
-    config = (repo / "harness.toml").read_text()
-    (repo / "harness.toml").write_text(
-        config.replace(
-            'editable = ["shapes/core.py"]', 'editable = ["shapes/core.py", "test_shapes.py"]'
-        )
-    )
+    _edit_total_area(repo, lambda editable: [*editable, "test_shapes.py"])
     (tmp_path / "core.py").write_text(CORE)
     done = _harness(
         "verify", f"{repo}::total_area", "--candidate", str(tmp_path / "core.py"), results=results

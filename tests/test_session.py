@@ -335,8 +335,10 @@ def test_run_json_contract_settings_file_and_apply(squares_folder: Path, tmp_pat
         "accepted",
         "tokens",
         "cost_usd",
+        "unpriced",
         "branch",
         "results_dir",
+        "final_problems",
     }
     assert result["rounds"] == 1 and result["candidates"] == 1 and result["branch"] is None
     entry = squares_folder / "squares.py"
@@ -516,3 +518,18 @@ def test_the_summary_says_failed_and_unpriced(capsys: pytest.CaptureFixture[str]
     assert "unpriced calls to openai:brand-new" in shown and "harness apply" not in shown
     print_summary(result, as_json=True)
     assert json.loads(capsys.readouterr().out)["unpriced"] == ["openai:brand-new"]
+
+
+def test_the_profile_runs_under_the_targets_own_limits(
+    squares_folder: Path, tmp_path: Path
+) -> None:
+    toml = squares_folder / "target.toml"
+    toml.write_text(toml.read_text().replace("memory_mb = 1024", "memory_mb = 400"))
+    settings = SessionSettings(optimizer=_script(tmp_path, "opt", []), bench=BENCH)
+    session = Session(load_target(str(squares_folder)), settings, tmp_path / "s")
+    session.best = (
+        "BALLAST = bytearray(700 * 2**20)\n\n\ndef squares(xs):\n    return [x * x for x in xs]\n"
+    )
+    assert session.profile().startswith("(profile failed:")  # 700 MB is over its 400 MB
+    session.best = session.original
+    assert "squares" in session.profile()

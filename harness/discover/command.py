@@ -7,21 +7,17 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from harness.discover.config import (
-    CONFIG_FILE,
-    HARNESS_DIR,
-    INPUTS_DIR,
-    RepoConfig,
-    RepoTarget,
-    render,
-)
+from harness.discover.config import render
 from harness.discover.describe import repo_target
-from harness.discover.probe import repo_copy, run_probe, tracked_files
+from harness.discover.probe import repo_copy, run_probe
 from harness.discover.rank import Hotspot, rank
 from harness.discover.record import Recording, record_calls, write_inputs
 from harness.discover.validate import check_target
 from harness.discover.workload import choose_workload, test_files
 from harness.errors import HarnessError
+from harness.paths import CONFIG_FILE, HARNESS_DIR, INPUTS_DIR
+from harness.targets.repo_config import RepoConfig, RepoTarget
+from harness.targets.tree import tracked_files
 
 SHOWN = 10
 _TESTS = "python -m pytest -q -p no:cacheprovider"

@@ -4,11 +4,12 @@ the code has them, else what the recorded calls show), its description and its o
 import ast
 from pathlib import Path
 
-from harness.discover.config import INPUTS_DIR, RepoInputs, RepoTarget
-from harness.discover.probe import import_roots
 from harness.discover.record import Recording, outputs
+from harness.paths import INPUTS_DIR
 from harness.sandbox.worker import decode
 from harness.targets.infer import infer_type
+from harness.targets.repo_config import RepoInputs, RepoTarget
+from harness.targets.tree import import_roots
 
 
 def repo_target(

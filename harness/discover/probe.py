@@ -18,6 +18,7 @@ from typing import Any
 from harness.errors import HarnessError
 from harness.sandbox.boundary import Box, python_argv, run_boxed
 from harness.sandbox.limits import child_env
+from harness.targets.tree import copy_working_tree, import_roots
 
 _SITECUSTOMIZE = "from harness.discover import hook\nhook.install()\n"
 # The hook's package, which the workload's box shows read-only.
@@ -36,48 +37,12 @@ class ProbeRun:
     reports: list[Any]
 
 
-def tracked_files(repo: Path) -> list[str]:
-    done = subprocess.run(
-        ["git", "-C", str(repo), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        capture_output=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        reason = done.stderr.decode(errors="replace").strip().splitlines()
-        if reason and "not a git repository" not in reason[0]:  # e.g. git's "dubious ownership"
-            raise HarnessError(
-                f"git refuses {repo}: {reason[0].removeprefix('fatal: ')}{_hint(reason)}"
-            )
-        raise HarnessError(f"{repo} is not a git repository; run `git init` there first")
-    return [name for name in done.stdout.decode().split("\0") if name]
-
-
-def _hint(lines: list[str]) -> str:
-    """git's own suggested command, if it gave one (indented on a later line)."""
-    commands = [line.strip() for line in lines[1:] if line.strip().startswith("git ")]
-    return f"; {commands[0]}" if commands else ""
-
-
-def copy_working_tree(repo: Path, copy: Path) -> None:
-    """The files git tracks, and untracked ones it does not ignore, as they are on disk."""
-    for name in tracked_files(repo):
-        source = repo / name
-        if source.is_file():
-            (copy / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, copy / name)
-
-
 @contextmanager
 def repo_copy(repo: Path) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="harness-init-") as tmp:
         copy = Path(tmp) / repo.name
         copy_working_tree(repo, copy)
         yield copy
-
-
-def import_roots(root: Path) -> list[Path]:
-    """Where the repository's top-level packages live: `src/` when it has one, and the root."""
-    return [root / "src", root] if (root / "src").is_dir() else [root]
 
 
 def run_probe(copy: Path, workload: Workload, mode: dict[str, str], timeout: float) -> ProbeRun:

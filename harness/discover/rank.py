@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.discover.probe import import_roots
+from harness.targets.tree import import_roots
 
 _NOT_OURS = {
     "tests",

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.discover.config import RepoTarget
 from harness.errors import HarnessError
 from harness.sandbox.process import SandboxError, SandboxProcess
 from harness.sandbox.worker import encode
@@ -17,6 +16,7 @@ from harness.targets.infer import infer_type
 from harness.targets.inputs import InputSource
 from harness.targets.layout import reference_spec
 from harness.targets.repo import SEPARATOR, load_repo_target
+from harness.targets.repo_config import RepoTarget
 
 
 @dataclass(frozen=True)

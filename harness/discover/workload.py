@@ -4,8 +4,9 @@ pytest-benchmark benchmarks, else its test suite."""
 import re
 from pathlib import Path
 
-from harness.discover.probe import Workload, tracked_files
+from harness.discover.probe import Workload
 from harness.errors import HarnessError
+from harness.targets.tree import tracked_files
 
 _PYTEST = "python -m pytest -q -p no:cacheprovider"
 _BENCHMARK_TEST = re.compile(r"^\s*def test\w*\([^)]*\bbenchmark\b", re.MULTILINE)

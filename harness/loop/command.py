@@ -10,7 +10,6 @@ from rich.live import Live
 from rich.markup import escape
 from rich.table import Table
 
-from harness.bench.command import results_dir
 from harness.config_file import read_table, validate
 from harness.errors import HarnessError
 from harness.loop.finish import SessionResult, finish
@@ -18,8 +17,9 @@ from harness.loop.recording import StoreRecorder
 from harness.loop.records import CandidateRecord
 from harness.loop.session import Session, new_session_id
 from harness.loop.settings import SessionSettings
+from harness.paths import results_dir
 from harness.providers.models import DEFAULT_MODEL
-from harness.roles import Store
+from harness.store.base import Store
 from harness.targets.code import code_root, files, load_code, write_code
 from harness.targets.loader import load_target
 

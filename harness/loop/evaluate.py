@@ -6,10 +6,10 @@ from typing import Any
 
 from harness.bench.report import pytest_benchmark_json
 from harness.errors import TargetError
+from harness.loop.base import Validator
 from harness.loop.optimizer import Proposal
 from harness.loop.records import CandidateRecord
 from harness.loop.validator import Review
-from harness.roles import Validator
 from harness.targets.code import Code, code_diff
 from harness.targets.loader import Target
 from harness.verify.differential import Differential, shown

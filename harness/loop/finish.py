@@ -9,12 +9,12 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from harness.bench.command import bench
 from harness.bench.report import Row
 from harness.loop.branch import commit_steps
 from harness.loop.session import Session
 from harness.providers.pricing import priced
 from harness.targets.code import code_diff, code_root, files, save_code
+from harness.verify.side_by_side import bench
 
 
 @dataclass

@@ -7,8 +7,7 @@ from harness.loop.examples import examples
 from harness.loop.parse import parse_answer
 from harness.loop.prompts import Prompt, render
 from harness.loop.records import ModelCall
-from harness.providers.base import Message, ProviderError
-from harness.roles import Provider
+from harness.providers.base import Message, Provider, ProviderError
 from harness.targets.code import Code, entry_path, is_multi_file, shown
 from harness.targets.loader import Target
 

@@ -6,8 +6,8 @@ import math
 from harness.loop.finish import SessionResult
 from harness.loop.records import CandidateRecord
 from harness.loop.session import Session
-from harness.roles import Store
 from harness.sandbox.boundary import current
+from harness.store.base import Store
 from harness.store.entries import CandidateEntry, SessionEntry
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import HarnessError
+from harness.loop.base import Optimizer, Validator
 from harness.loop.evaluate import evaluate
 from harness.loop.journal import Journal
 from harness.loop.optimizer import LLMOptimizer, Proposal, hint_for
@@ -25,7 +26,6 @@ from harness.loop.records import CandidateRecord
 from harness.loop.settings import SessionSettings
 from harness.loop.validator import LLMValidator
 from harness.providers import make_provider
-from harness.roles import Optimizer, Validator
 from harness.sandbox.process import SandboxError, SandboxProcess
 from harness.targets.code import Code, baseline_code, load_code, save_code
 from harness.targets.inputs import InputSource

@@ -5,9 +5,9 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from harness.bench.command import results_dir
+from harness.paths import results_dir
 from harness.registry import Registry
-from harness.roles import Store
+from harness.store.base import Store
 
 STORES: Registry[Callable[[str | None], Store]] = Registry("store")
 

@@ -5,9 +5,9 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from harness.bench.command import results_dir
 from harness.errors import HarnessError
-from harness.roles import Store
+from harness.paths import results_dir
+from harness.store.base import Store
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -12,11 +12,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from harness.config_file import read_config
-from harness.discover.config import CONFIG_FILE, RepoConfig, RepoTarget
 from harness.errors import ConfigError
+from harness.paths import CONFIG_FILE
 from harness.targets.config import InputsConfig, TargetConfig
 from harness.targets.layout import RepoLayout
 from harness.targets.loader import Target, parse_output_type, signature_arity
+from harness.targets.repo_config import RepoConfig, RepoTarget
 
 SEPARATOR = "::"
 

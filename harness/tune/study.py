@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from harness.bench.command import results_dir
 from harness.errors import ConfigError
+from harness.paths import results_dir
 from harness.store import resolve_tracking_uri
 from harness.store.mlflow_store import MLflowStore
 from harness.targets.loader import load_target

@@ -6,11 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from harness.bench.command import results_dir
 from harness.errors import ConfigError
 from harness.loop.finish import finish
 from harness.loop.records import CandidateRecord
 from harness.loop.session import Session, new_session_id
+from harness.paths import results_dir
 from harness.targets.loader import Target
 from harness.tune.objective import Objective, chain_speedup
 from harness.tune.record import StudyRun, TrialRecorder

@@ -1,31 +1,18 @@
-"""`harness bench`: baseline, candidate and reference timed side by side."""
+"""Baseline, candidate and reference timed side by side, every side's sampled outputs checked
+against the reference (`harness bench`, and the final check of a session)."""
 
 import json
-import os
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 from harness.bench.report import Row, pytest_benchmark_json, rows
 from harness.bench.runner import BenchOutcome, BenchSettings, Contender, InterleavedBenchmark
-from harness.discover.config import CONFIG_FILE, HARNESS_DIR
+from harness.paths import results_dir
 from harness.targets.code import Code, baseline_code
 from harness.targets.inputs import InputSource
 from harness.targets.loader import Target
 from harness.verify.differential import Differential
-
-
-def results_dir() -> Path:
-    """Where runs write: $HARNESS_RESULTS; else, when run inside a repository prepared by
-    `harness init`, its `.harness/results/` (git-ignored, so the working tree stays as it was);
-    else ./results."""
-    if "HARNESS_RESULTS" in os.environ:
-        return Path(os.environ["HARNESS_RESULTS"]).resolve()
-    here = Path.cwd()
-    for folder in (here, *here.parents):
-        if (folder / CONFIG_FILE).is_file() and (folder / HARNESS_DIR).is_dir():
-            return folder / HARNESS_DIR / "results"
-    return here / "results"
 
 
 def bench(

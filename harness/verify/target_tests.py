@@ -7,13 +7,13 @@ import subprocess
 import time
 from pathlib import Path
 
-from harness.discover.probe import copy_working_tree, import_roots
 from harness.sandbox.boundary import Box, PopenOptions, current, python_argv
 from harness.sandbox.limits import child_env, set_limits
 from harness.sandbox.process import WORKER, sandbox_roots
 from harness.targets.code import Code, write_code
 from harness.targets.limits import process_limits
 from harness.targets.loader import Target
+from harness.targets.tree import copy_working_tree, import_roots
 
 # Every Python process the test command starts installs the sandbox's audit hook first.
 _SITECUSTOMIZE = """\

@@ -1,0 +1,39 @@
+"""`harness.toml`: a repository's targets, as `harness init` writes them; unknown keys refused."""
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from harness.targets.config import EquivalenceConfig, LimitsConfig
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RepoInputs(_Strict):
+    recorded: str | None = Field(
+        None, description="JSON lines of recorded calls' arguments, relative to the repository."
+    )
+    generator: str | None = Field(
+        None, description="Optional module of the user's with generate(rng, size) / edge_cases()."
+    )
+
+
+class RepoTarget(_Strict):
+    name: str = Field(pattern=r"^[\w-]+$", description="Short name of the target.")
+    entry: str = Field(pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$", description="module:function")
+    import_root: str = Field(".", description="Folder the entry module is imported from.")
+    editable: list[str] = Field(min_length=1, description="Files a candidate may change.")
+    signature: str = Field(min_length=1, description="`name(arg: type, ...) -> type`.")
+    description: str = Field(min_length=1, description="What the function computes.")
+    output_type: str = Field(min_length=1, description="Output type, checked strictly.")
+    mutates_inputs: bool = Field(False, description="May the function modify its arguments?")
+    test_command: str | None = Field(None, description="The repository's tests; must pass.")
+    min_gain: float = Field(0.03, ge=0, description="Speedup margin required for acceptance.")
+    equivalence: EquivalenceConfig = EquivalenceConfig()
+    inputs: RepoInputs = RepoInputs()
+    limits: LimitsConfig = LimitsConfig()
+
+
+class RepoConfig(_Strict):
+    workload: str | None = Field(None, description="Command whose profile chose the targets.")
+    target: list[RepoTarget] = Field(min_length=1, description="One table per function.")
