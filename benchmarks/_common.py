@@ -9,8 +9,8 @@ from typing import Any
 
 from harness.bench.runner import BenchSettings
 from harness.targets.loader import BUNDLED_TARGETS, Target
+from harness.verdict import Verdict
 from harness.verify.gate import Verifier
-from harness.verify.verdict import Verdict
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "results" / "benchmarks"

@@ -22,10 +22,10 @@ from _common import RESULTS, copy_bundled, write
 from rich.console import Console
 
 from harness.loop.finish import finish
-from harness.loop.records import CandidateRecord
 from harness.loop.session import Session
 from harness.loop.settings import SessionSettings
 from harness.providers.models import DEFAULT_MODEL
+from harness.records import CandidateRecord
 from harness.targets.loader import bundled_names, load_target
 
 
@@ -47,7 +47,7 @@ def one_target(name: str, minutes: float, root: Path) -> dict[str, Any]:
         optimizer=f"local:{DEFAULT_MODEL}", budget_minutes=minutes, rounds=10_000, patience=10_000
     )
     folder = RESULTS / "local_model" / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}"
-    session = Session(load_target(str(copy_bundled(name, root))), settings, folder)
+    session = Session.from_settings(load_target(str(copy_bundled(name, root))), settings, folder)
     started = time.monotonic()
     reason = session.run()
     session_minutes = (time.monotonic() - started) / 60

@@ -25,20 +25,21 @@ import numpy as np
 from _common import write
 from rich.console import Console
 
-from harness.loop.records import CandidateRecord, ModelCall
+from harness.records import CandidateRecord, ModelCall, Review
 from harness.store.entries import CandidateEntry, SessionEntry
 from harness.store.mlflow_store import MLflowStore
+from harness.verdict import Check, SideTimes, Timings, Verdict
 
 SOURCE = "def squares(xs):\n    return [x * x for x in xs]\n" * 20
 
 
 def _entry(step: int) -> CandidateEntry:
-    calls = [
+    calls = (
         ModelCall(
             "optimizer", "local:qwen", "optimizer-2", "prompt " * 400, SOURCE, 900, 300, 0, 3
         ),
         ModelCall("validator", "local:qwen", "validator-1", "review " * 300, "{}", 700, 50, 0, 1),
-    ]
+    )
     record = CandidateRecord(
         f"r{step}c1",
         step,
@@ -48,15 +49,19 @@ def _entry(step: int) -> CandidateEntry:
         step,
         source=SOURCE,
         diff="--- a\n+++ b\n" + SOURCE,
-        speedup=1.1,
-        speedup_ci=[1.05, 1.2],
-        verdict={"checks": [{"name": "benchmark", "passed": True}]},
-        review={"approve": True},
+        verdict=Verdict(
+            "squares",
+            step,
+            [Check("benchmark", True, "faster")],
+            speedup=1.1,
+            speedup_ci=(1.05, 1.2),
+            timings=Timings((SideTimes("baseline", (0.01,) * 200, (0.01,) * 10),), 20),
+        ),
+        review=Review(True, ["fine"]),
         calls=calls,
         seconds=8.0,
     )
-    benchmark = {"benchmarks": [{"name": "baseline", "stats": {"data": [0.01] * 200}}]}
-    return CandidateEntry(record, step, 1.1**step, benchmark)
+    return CandidateEntry(record, step, 1.1**step)
 
 
 def _size(folder: Path) -> int:

@@ -68,7 +68,7 @@ def rerun(target: Target, settings: SessionSettings, label: str, repeats: int) -
     runs = []
     for index in range(repeats):
         started = time.monotonic()
-        session = Session(target, settings, WORKDIR / new_session_id(target))
+        session = Session.from_settings(target, settings, WORKDIR / new_session_id(target))
         result = finish(session, session.run())
         runs.append(
             {

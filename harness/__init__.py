@@ -10,8 +10,8 @@ if TYPE_CHECKING:
     from harness.errors import ConfigError, HarnessError, TargetError
     from harness.roles import Benchmark, Evaluator, Optimizer, Provider, Store, Validator
     from harness.targets.loader import Target, load_target
+    from harness.verdict import Check, Counterexample, Verdict
     from harness.verify.gate import Verifier
-    from harness.verify.verdict import Check, Counterexample, Verdict
 
 _WHERE = {
     "ConfigError": "harness.errors",
@@ -26,9 +26,9 @@ _WHERE = {
     "Target": "harness.targets.loader",
     "load_target": "harness.targets.loader",
     "Verifier": "harness.verify.gate",
-    "Check": "harness.verify.verdict",
-    "Counterexample": "harness.verify.verdict",
-    "Verdict": "harness.verify.verdict",
+    "Check": "harness.verdict",
+    "Counterexample": "harness.verdict",
+    "Verdict": "harness.verdict",
 }
 __all__ = [
     "Benchmark",

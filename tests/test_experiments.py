@@ -141,8 +141,11 @@ def test_harness_ui_stopped_by_a_signal_stops_its_server(
     while any(_alive(pid) for pid in servers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_alive(pid) for pid in servers)
-    with socket.socket() as again:
-        again.bind(("127.0.0.1", port))  # the port is free again
+    with socket.socket() as again:  # the port is free for a new server again
+        # as servers do, so the closed health check's TIME_WAIT does not count as in use
+        again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        again.bind(("127.0.0.1", port))
+        again.listen()
 
 
 def _alive(pid: int) -> bool:

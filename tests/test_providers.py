@@ -53,7 +53,9 @@ def test_answer_text_and_usage(backend: Backend) -> None:
     completion = provider.complete(MESSAGES, temperature=0.2, max_tokens=100)
     assert completion.text == "def f(): pass"
     assert completion.input_tokens > 0 and completion.output_tokens > 0
-    assert completion.cost_usd >= 0 and completion.seconds >= 0
+    assert completion.seconds >= 0
+    # a scripted model is free; these test models have no price: unknown, not $0
+    assert completion.cost_usd == (0.0 if backend.kind == "fake" else None)  # type: ignore[attr-defined]
 
 
 def test_answers_come_in_order(backend: Backend) -> None:
@@ -108,6 +110,29 @@ def test_a_refused_temperature_is_dropped_and_noted(protocol: str) -> None:
     assert all(d.note is not None and "temperature" in d.note for d in done)
     # refused once, then not sent again to the same model
     assert [r.get("temperature") for r in script.requests] == [0.7, None, None]
+
+
+def test_a_session_sends_no_temperature_to_a_hosted_api_unless_set_and_records_a_refusal(
+    squares: Target, tmp_path: Path
+) -> None:
+    from harness.loop.session import Session
+    from harness.loop.settings import SessionSettings
+
+    answer = "```python\ndef squares(xs):\n    return xs\n```"
+    script = Script(steps=[answer] * 4, refuse={"temperature"})
+    with serve("anthropic", script) as url:
+        for chosen, folder in [(None, "unset"), (0.3, "set")]:
+            settings = SessionSettings(
+                optimizer="anthropic:m", base_url=url, temperature=chosen, use_profile=False
+            )
+            session = Session.from_settings(squares, settings, tmp_path / folder)
+            notes = [proposal.call.note for proposal in session.ask()]  # two calls at once
+            assert notes == [None, None] if chosen is None else all(notes), notes
+    sent = [request.get("temperature", "left out") for request in script.requests]
+    assert sent[:2] == ["left out", "left out"] and sent[2] == 0.3
+    # Each call ends answered without it: sent again after its refusal, or, started after the
+    # other call's refusal, without it at once.
+    assert sent.count("left out") == 4 and sent.count(0.3) in (1, 2)
 
 
 @pytest.mark.parametrize("protocol", ["openai", "anthropic"])

@@ -13,7 +13,6 @@ import pytest
 
 from harness.bench.runner import BenchSettings
 from harness.loop.finish import finish
-from harness.loop.recording import StoreRecorder
 from harness.loop.session import Session
 from harness.loop.settings import SessionSettings
 from harness.store.entries import CandidateEntry
@@ -63,7 +62,9 @@ def test_only_correct_faster_approved_candidates_are_accepted(
     settings = SessionSettings(
         optimizer=optimizer, validator=validator, rounds=2, candidates=3, bench=BENCH
     )
-    session = Session(load_target(str(squares_folder)), settings, tmp_path / "results" / "s1")
+    session = Session.from_settings(
+        load_target(str(squares_folder)), settings, tmp_path / "results" / "s1"
+    )
     reason = session.run()
     result = finish(session, reason)
 
@@ -116,7 +117,7 @@ def test_a_failed_candidate_is_repaired_once_with_its_code_and_failing_input(
         repair=True,
     )
     folder = tmp_path / "results" / "s"
-    session = Session(load_target(str(squares_folder)), settings, folder)
+    session = Session.from_settings(load_target(str(squares_folder)), settings, folder)
     session.run()
 
     by_id = {record.id: record for record in session.records}
@@ -145,7 +146,7 @@ def test_a_fix_that_returns_the_attempt_unchanged_is_invalid_without_a_verdict(
     settings = SessionSettings(
         optimizer=optimizer, rounds=2, candidates=2, patience=3, bench=BENCH, repair=True
     )
-    session = Session(load_target(str(squares_folder)), settings, tmp_path / "s")
+    session = Session.from_settings(load_target(str(squares_folder)), settings, tmp_path / "s")
     session.run()
     fix = session.records[-1]
     assert fix.repair_of == "r1c2" and fix.status == "invalid" and fix.verdict is None
@@ -167,7 +168,7 @@ def test_no_repair_for_screened_candidates_by_default_or_with_one_sample(
     optimizer = _script(tmp_path, "opt", [*first_round, WRONG, WRONG])
     options: dict[str, object] = {"rounds": 2, "candidates": 2, "patience": 3, **overrides}
     settings = SessionSettings(optimizer=optimizer, bench=BENCH, **options)  # type: ignore[arg-type]
-    session = Session(load_target(str(squares_folder)), settings, tmp_path / "s")
+    session = Session.from_settings(load_target(str(squares_folder)), settings, tmp_path / "s")
     session.run()
     assert session.round == 2
     assert [record.repair_of for record in session.records] == [None] * len(session.records)
@@ -192,7 +193,9 @@ def test_validator_veto_and_inputs(
             bench=BENCH,
             validator_veto=veto,
         )
-        session = Session(target, settings, tmp_path / "results" / f"s{time.monotonic_ns()}")
+        session = Session.from_settings(
+            target, settings, tmp_path / "results" / f"s{time.monotonic_ns()}"
+        )
         record = session.step().records[0]
         return f"{record.status}: {record.reason}"
 
@@ -283,7 +286,9 @@ def test_a_session_over_http_survives_faults(
         settings = SessionSettings(
             optimizer="openai:test-model", base_url=url, rounds=2, candidates=1, bench=BENCH
         )
-        session = Session(load_target(str(squares_folder)), settings, tmp_path / "results" / "h")
+        session = Session.from_settings(
+            load_target(str(squares_folder)), settings, tmp_path / "results" / "h"
+        )
         session.optimizer.provider.client = session.optimizer.provider.client.with_options(  # type: ignore[attr-defined]
             timeout=1.0, max_retries=2
         )
@@ -396,7 +401,7 @@ def test_stop_rules(
     overrides: dict[str, object], reason: str | None, squares_folder: Path, tmp_path: Path
 ) -> None:
     settings = SessionSettings(optimizer=_script(tmp_path, "o", []), bench=BENCH, **overrides)  # type: ignore[arg-type]
-    session = Session(load_target(str(squares_folder)), settings, tmp_path / "s")
+    session = Session.from_settings(load_target(str(squares_folder)), settings, tmp_path / "s")
     assert session.stop_reason() == reason
     session.round, session.stale_rounds = 1, 1
     if "rounds" in overrides:
@@ -411,7 +416,7 @@ def test_a_margin_in_the_session_settings_is_not_replaced_by_the_targets(
     optimizer = _script(tmp_path, "opt", [FAST])
     unreachable = BenchSettings(budget_seconds=4, min_gain=1000.0)
     settings = SessionSettings(optimizer=optimizer, rounds=1, candidates=1, bench=unreachable)
-    session = Session(load_target(str(squares_folder)), settings, tmp_path / "s")
+    session = Session.from_settings(load_target(str(squares_folder)), settings, tmp_path / "s")
     session.run()
     [record] = session.records
     assert record.status == "rejected" and "1001" in record.reason, record.reason
@@ -433,16 +438,15 @@ def test_each_stored_candidate_carries_its_own_benchmark_or_none(
 
     optimizer = _script(tmp_path, "opt", [FAST, "I cannot help."])
     settings = SessionSettings(optimizer=optimizer, rounds=2, candidates=1, bench=BENCH)
-    session = Session(load_target(str(squares_folder)), settings, tmp_path / "s")
     store = Collecting()
-    recorder = StoreRecorder(store, session)
-    recorder.start()
-    session.on_candidate = recorder.candidate
-    session.run()
-    by_status = {entry.record.status: entry for entry in store.entries}
+    target = load_target(str(squares_folder))
+    Session.from_settings(target, settings, tmp_path / "s", store).run()
+    by_status = {entry.record.status: entry.record for entry in store.entries}
     assert set(by_status) == {"accepted", "invalid"}
-    assert by_status["accepted"].benchmark_json is not None
-    assert by_status["invalid"].benchmark_json is None
+    accepted = by_status["accepted"].verdict
+    assert accepted is not None and accepted.timings is not None
+    assert {side.label for side in accepted.timings.sides} == {"baseline", "candidate"}
+    assert by_status["invalid"].verdict is None
 
 
 def test_a_resumed_session_keeps_its_time_budget_clock(
@@ -453,7 +457,7 @@ def test_a_resumed_session_keeps_its_time_budget_clock(
         optimizer=optimizer, rounds=5, candidates=1, patience=5, budget_minutes=0.01, bench=BENCH
     )
     folder = tmp_path / "results" / "clock"
-    session = Session(load_target(str(squares_folder)), settings, folder)
+    session = Session.from_settings(load_target(str(squares_folder)), settings, folder)
     session.step()  # a verdict takes longer than the 0.6 s budget
     assert session.stop_reason() == "time budget of 0.01 minutes reached"
     resumed = Session.resume(folder)
@@ -475,7 +479,7 @@ def test_a_resumed_repository_session_keeps_the_reference_it_began_with(tmp_path
     )
     settings = SessionSettings(optimizer=_script(tmp_path, "opt", [FAST]), bench=BENCH)
     folder = tmp_path / "results" / "pinned"
-    began = Session(load_target(str(root)), settings, folder).target
+    began = Session.from_settings(load_target(str(root)), settings, folder).target
     (root / "sq" / "core.py").write_text("def squares(xs):\n    return xs\n")
     (root / "sq" / "helpers.py").write_text("SCALE = 2\n")
     resumed = Session.resume(folder).target
@@ -487,12 +491,16 @@ def test_a_resumed_repository_session_keeps_the_reference_it_began_with(tmp_path
 def test_a_final_best_failing_its_rebenchmark_is_a_failure_not_a_result(
     repo: Path, squares_folder: Path, tmp_path: Path
 ) -> None:
-    from harness.loop.records import CandidateRecord
+    from harness.records import CandidateRecord
+    from harness.verdict import Check, Verdict
 
     settings = SessionSettings(optimizer=_script(tmp_path, "opt", [FAST]), bench=BENCH)
-    session = Session(load_target(str(squares_folder)), settings, tmp_path / "results" / "bad")
+    session = Session.from_settings(
+        load_target(str(squares_folder)), settings, tmp_path / "results" / "bad"
+    )
     wrong = WRONG.split("\n", 1)[1].rsplit("```", 1)[0]  # as if it had slipped through
-    step = CandidateRecord("r1c1", 1, "original", "accepted", "faster", 1, wrong, speedup=3.0)
+    verdict = Verdict("squares", 1, [Check("benchmark", True, "faster")], speedup=3.0)
+    step = CandidateRecord("r1c1", 1, "original", "accepted", "faster", 1, wrong, verdict=verdict)
     session.records, session.steps = [step], [step]
     session.best, session.best_id = wrong, step.id
     result = finish(session, "1 rounds done")
@@ -526,7 +534,7 @@ def test_the_profile_runs_under_the_targets_own_limits(
     toml = squares_folder / "target.toml"
     toml.write_text(toml.read_text().replace("memory_mb = 1024", "memory_mb = 400"))
     settings = SessionSettings(optimizer=_script(tmp_path, "opt", []), bench=BENCH)
-    session = Session(load_target(str(squares_folder)), settings, tmp_path / "s")
+    session = Session.from_settings(load_target(str(squares_folder)), settings, tmp_path / "s")
     session.best = (
         "BALLAST = bytearray(700 * 2**20)\n\n\ndef squares(xs):\n    return [x * x for x in xs]\n"
     )

@@ -12,12 +12,13 @@ from typing import Any
 import pytest
 
 from harness.errors import ConfigError
-from harness.loop.records import CandidateRecord, ModelCall
+from harness.records import CandidateRecord, ModelCall, Review
 from harness.roles import Store
 from harness.store import make_store
 from harness.store.entries import CANDIDATE_COLUMNS, SESSION_COLUMNS, CandidateEntry, SessionEntry
 from harness.store.memory import MemoryStore
 from harness.store.mlflow_store import MLflowStore
+from harness.verdict import Check, SideTimes, Timings, Verdict
 
 PARAMS = {
     "optimizer": "fake:opt.json",
@@ -46,7 +47,7 @@ def _entries() -> list[CandidateEntry]:
         "invalid",
         "no code block\nmore",
         11,
-        calls=[_call("optimizer", 100)],
+        calls=(_call("optimizer", 100),),
         seconds=0.0,
     )
     accepted = CandidateRecord(
@@ -58,20 +59,19 @@ def _entries() -> list[CandidateEntry]:
         12,
         source="def squares(xs):\n    return [x * x for x in xs]\n",
         diff="--- a/squares.py\n+++ b/squares.py\n",
-        speedup=2.5,
-        speedup_ci=[2.0, 3.1],
-        verdict={
-            "checks": [
-                {"name": "edge cases", "passed": True},
-                {"name": "benchmark", "passed": True},
-            ]
-        },
-        review={"approve": True, "reasons": ["fine"], "inputs": []},
-        calls=[_call("optimizer", 120), _call("validator", 80)],
+        verdict=Verdict(
+            "squares",
+            12,
+            [Check("edge cases", True, ""), Check("benchmark", True, "faster")],
+            speedup=2.5,
+            speedup_ci=(2.0, 3.1),
+            timings=Timings((SideTimes("baseline", (0.01, 0.011), (0.01,)),), 2),
+        ),
+        review=Review(True, ["fine"], []),
+        calls=(_call("optimizer", 120), _call("validator", 80)),
         seconds=4.5,
     )
-    benchmark = {"benchmarks": [{"name": "baseline", "stats": {"median": 0.01}}]}
-    return [CandidateEntry(invalid, 1, 1.0), CandidateEntry(accepted, 2, 2.5, benchmark)]
+    return [CandidateEntry(invalid, 1, 1.0), CandidateEntry(accepted, 2, 2.5)]
 
 
 RESULT = {
@@ -298,3 +298,15 @@ def test_mlflow_layout_runs_artifacts_trajectory_and_traces(tmp_path: Path) -> N
 def test_unknown_store_lists_the_valid_ones() -> None:
     with pytest.raises(ConfigError, match="valid names: memory, mlflow"):
         make_store("postgres")
+
+
+def test_a_candidate_whose_model_has_no_price_has_no_cost_not_zero() -> None:
+    from dataclasses import replace
+
+    from harness.store.entries import candidate_metrics
+
+    _, accepted = _entries()
+    unpriced = replace(accepted.record.calls[0], cost_usd=None)
+    record = replace(accepted.record, calls=(unpriced, accepted.record.calls[1]))
+    assert "cost_usd" not in candidate_metrics(CandidateEntry(record, 2, 2.5))
+    assert candidate_metrics(accepted)["cost_usd"] == pytest.approx(0.002)

@@ -15,12 +15,13 @@ from pytest_benchmark.utils import get_commit_info
 
 from harness.bench.runner import BenchOutcome
 from harness.bench.stats import coefficient_of_variation
+from harness.verdict import Timings
 
 
-def pytest_benchmark_json(group: str, outcome: BenchOutcome) -> dict[str, Any]:
+def pytest_benchmark_json(group: str, timings: Timings) -> dict[str, Any]:
     """The document pytest-benchmark itself writes with --benchmark-json, one entry per side."""
     entries = []
-    for side in outcome.sides.values():
+    for side in timings.sides:
         fixture = SimpleNamespace(
             name=side.label,
             fullname=f"{group}::{side.label}",
@@ -31,8 +32,8 @@ def pytest_benchmark_json(group: str, outcome: BenchOutcome) -> dict[str, Any]:
             has_error=False,
             extra_info={
                 "blocks": len(side.block_medians),
-                "block_medians": side.block_medians,
-                "rounds_per_block": outcome.rounds_per_block,
+                "block_medians": list(side.block_medians),
+                "rounds_per_block": timings.rounds_per_block,
             },
         )
         metadata = Metadata(fixture, iterations=1, options=side.options)

@@ -30,6 +30,7 @@ from harness.targets.code import Code, files, imports_only_stdlib
 from harness.targets.layout import place, reference_spec
 from harness.targets.layout import spec as module_spec
 from harness.targets.loader import Target
+from harness.verdict import SideTimes, Timings
 
 _SWITCH_INTERVAL_SECONDS = 0.0005
 
@@ -94,6 +95,14 @@ class BenchOutcome:
     @property
     def problems(self) -> list[str]:
         return [f"{s.label}: {p}" for s in self.sides.values() for p in s.problems]
+
+    def timings(self) -> Timings:
+        """What was measured, as the plain values a verdict carries."""
+        sides = tuple(
+            SideTimes(s.label, tuple(s.times), tuple(s.block_medians), dict(s.options))
+            for s in self.sides.values()
+        )
+        return Timings(sides, self.rounds_per_block)
 
 
 class InterleavedBenchmark:

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from harness.loop.optimizer import Proposal
-    from harness.loop.validator import Review
+    from harness.records import Review
     from harness.targets.code import Code
     from harness.targets.loader import Target
 

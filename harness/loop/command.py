@@ -13,12 +13,11 @@ from rich.table import Table
 from harness.config_file import read_table, validate
 from harness.errors import HarnessError
 from harness.loop.finish import SessionResult, finish
-from harness.loop.recording import StoreRecorder
-from harness.loop.records import CandidateRecord
 from harness.loop.session import Session, new_session_id
 from harness.loop.settings import SessionSettings
 from harness.paths import results_dir
 from harness.providers.models import DEFAULT_MODEL
+from harness.records import CandidateRecord
 from harness.store.base import Store
 from harness.targets.code import code_root, files, load_code, write_code
 from harness.targets.loader import load_target
@@ -68,15 +67,12 @@ def run(
     quiet: bool,
     store: Store,
 ) -> SessionResult:
-    session = _open(target_name, settings, resume)  # bad settings fail here, before any display
-    recorder = StoreRecorder(store, session)
-    recorder.start()
+    session = _open(target_name, settings, resume, store)  # bad settings fail here, first
     console = Console(stderr=True)
     progress = _Progress(f"harness run {session.target.name} ({session.id})")
     with Live(progress.table(), console=console, refresh_per_second=4, transient=quiet) as live:
 
         def show(record: CandidateRecord) -> None:
-            recorder.candidate(record)
             progress.add(record)
             live.update(progress.table())
 
@@ -84,19 +80,19 @@ def run(
         reason = session.run()
         live.update(progress.table(f"finished: {reason}; re-benchmarking original vs final"))
         result = finish(session, reason)
-        recorder.finish(result)
     console.print()
     return result
 
 
-def _open(target_name: str | None, settings: SessionSettings | None, resume: str | None) -> Session:
+def _open(
+    target_name: str | None, settings: SessionSettings | None, resume: str | None, store: Store
+) -> Session:
     if resume:
         folder = Path(resume) if Path(resume).is_dir() else results_dir() / resume
-        return Session.resume(folder)
+        return Session.resume(folder, store)
     assert target_name is not None and settings is not None
     target = load_target(target_name)
-    folder = results_dir() / new_session_id(target)
-    return Session(target, settings, folder)
+    return Session.from_settings(target, settings, results_dir() / new_session_id(target), store)
 
 
 class _Progress:

@@ -1,47 +1,43 @@
 """One candidate through the whole gate: parse, verdict against the current best, validator."""
 
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from harness.bench.report import pytest_benchmark_json
 from harness.errors import TargetError
 from harness.loop.base import Validator
 from harness.loop.optimizer import Proposal
-from harness.loop.records import CandidateRecord
-from harness.loop.validator import Review
+from harness.records import CandidateRecord, Review
 from harness.targets.code import Code, code_diff
 from harness.targets.loader import Target
+from harness.verdict import Verdict
+from harness.verify.base import Evaluator
 from harness.verify.differential import Differential, shown
-from harness.verify.gate import Verifier
-from harness.verify.verdict import Verdict
 
 
 def evaluate(
     target: Target,
     proposal: Proposal,
     best: Code,
-    verifier: Verifier,
+    evaluator: Evaluator,
     validator: Validator | None,
     veto: bool,
     record: CandidateRecord,
 ) -> CandidateRecord:
-    record.calls.append(proposal.call)
+    """`record` (its id, round, parent and seed) judged: the proposal's code through the
+    evaluator, then, for a winner, the validator's review and the inputs it chose."""
+    record = replace(record, calls=(proposal.call,), repair_of=proposal.repair_of)
     if proposal.source is None:
-        return _mark(record, "invalid", proposal.problem or "no candidate")
-    record.source = proposal.source
-    record.diff = code_diff(target, best, proposal.source)
-    verdict = verifier.evaluate(target, proposal.source, seed=record.seed, baseline=best)
-    outcome = verifier.last_outcome  # this verdict's, read right after it
-    record.benchmark = pytest_benchmark_json(record.id, outcome) if outcome else None
-    record.verdict, record.speedup = verdict.to_json(), verdict.speedup
-    record.speedup_ci = list(verdict.speedup_ci) if verdict.speedup_ci else None
+        return record.decided("invalid", proposal.problem or "no candidate")
+    diff = code_diff(target, best, proposal.source)
+    verdict = evaluator.evaluate(target, proposal.source, seed=record.seed, baseline=best)
+    record = replace(record, source=proposal.source, diff=diff, verdict=verdict)
     if not verdict.accepted or validator is None:  # only a winner is worth a review's cost
         return _decide(record, verdict, None, None, veto)
-    review = validator.review(target, record.diff, _facts(verdict))
-    if review.call is not None:
-        record.calls.append(review.call)
-    record.review = review.to_json()
+    review = validator.review(target, diff, _facts(verdict))
+    calls = record.calls + ((review.call,) if review.call is not None else ())
+    record = replace(record, review=replace(review, call=None), calls=calls)
     broken = check_inputs(target, proposal.source, review.inputs)
     return _decide(record, verdict, review, broken, veto)
 
@@ -50,22 +46,17 @@ def _decide(
     record: CandidateRecord, verdict: Verdict, review: Review | None, broken: str | None, veto: bool
 ) -> CandidateRecord:
     if not verdict.accepted:
-        return _mark(record, "rejected", verdict.reasons[0])
+        return record.decided("rejected", verdict.reasons[0])
     if broken:
-        return _mark(record, "rejected", f"validator input breaks it: {broken}")
+        return record.decided("rejected", f"validator input breaks it: {broken}")
     objection = None if review is None or review.approve else "; ".join(review.reasons)
     if objection and veto:
-        return _mark(record, "rejected", f"validator: {objection}")
+        return record.decided("rejected", f"validator: {objection}")
     if objection:  # a claim none of its inputs could show: kept on record, not a veto
-        return _mark(
-            record, "accepted", f"{verdict.reasons[-1]}; validator objected, unshown: {objection}"
+        return record.decided(
+            "accepted", f"{verdict.reasons[-1]}; validator objected, unshown: {objection}"
         )
-    return _mark(record, "accepted", verdict.reasons[-1])
-
-
-def _mark(record: CandidateRecord, status: Any, reason: str) -> CandidateRecord:
-    record.status, record.reason = status, reason
-    return record
+    return record.decided("accepted", verdict.reasons[-1])
 
 
 def _facts(verdict: Verdict) -> str:

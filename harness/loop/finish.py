@@ -73,6 +73,8 @@ def finish(session: Session, stop_reason: str) -> SessionResult:
         unpriced_models(session),
     )
     (session.folder / "result.json").write_text(json.dumps(result.to_json(), indent=1))
+    if session.recorder is not None:
+        session.recorder.finish(result)
     return result
 
 

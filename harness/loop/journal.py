@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from harness.loop.records import CandidateRecord
+from harness.records import CandidateRecord
 
 
 class Journal:

@@ -3,11 +3,12 @@
 import threading
 from dataclasses import dataclass
 
+from harness.loop.calls import recorded
 from harness.loop.examples import examples
 from harness.loop.parse import parse_answer
 from harness.loop.prompts import Prompt, render
-from harness.loop.records import ModelCall
 from harness.providers.base import Message, Provider, ProviderError
+from harness.records import ModelCall
 from harness.targets.code import Code, entry_path, is_multi_file, shown
 from harness.targets.loader import Target
 
@@ -59,7 +60,11 @@ def hint_for(index: int) -> str:
 
 class LLMOptimizer:
     def __init__(
-        self, provider: Provider, temperature: float, max_tokens: int, answer_format: str = "module"
+        self,
+        provider: Provider,
+        temperature: float | None,
+        max_tokens: int,
+        answer_format: str = "module",
     ) -> None:
         self.provider, self.temperature, self.max_tokens = provider, temperature, max_tokens
         self.answer_format = answer_format
@@ -125,7 +130,7 @@ class LLMOptimizer:
         except ProviderError as exc:
             call = ModelCall("optimizer", name, prompt.version, prompt.text, "", error=str(exc))
             return Proposal(None, f"model call failed: {exc}", call)
-        call = ModelCall.of("optimizer", name, prompt.version, prompt.text, done)
+        call = recorded("optimizer", name, prompt.version, prompt.text, done)
         parsed = parse_answer(done.text, base, entry_path(target), target.function)
         return Proposal(parsed.source, parsed.problem, call)
 

@@ -2,22 +2,28 @@
 (with the trajectory of the cumulative speedup), and its end."""
 
 import math
+from typing import TYPE_CHECKING
 
-from harness.loop.finish import SessionResult
-from harness.loop.records import CandidateRecord
-from harness.loop.session import Session
+from harness.records import CandidateRecord
 from harness.sandbox.boundary import current
 from harness.store.base import Store
 from harness.store.entries import CandidateEntry, SessionEntry
 
+if TYPE_CHECKING:
+    from harness.loop.finish import SessionResult
+    from harness.loop.session import Session
 
-def session_params(session: Session) -> dict[str, str]:
+
+def session_params(session: "Session") -> dict[str, str]:
     settings = session.settings
+    temperatures = {  # as sent; a hosted API's own default is left out, not written as "None"
+        "temperature": settings.optimizer_temperature(),
+        "validator_temperature": settings.reviewer_temperature(),
+    }
     return {
         "optimizer": settings.optimizer,
         "validator": settings.validator or settings.optimizer,
-        "temperature": str(settings.temperature),
-        "validator_temperature": str(settings.validator_temperature),
+        **{key: str(value) for key, value in temperatures.items() if value is not None},
         "candidates_per_round": str(settings.candidates),
         "rounds": str(settings.rounds),
         "seed": str(settings.seed),
@@ -27,9 +33,8 @@ def session_params(session: Session) -> dict[str, str]:
 
 
 class StoreRecorder:
-    def __init__(self, store: Store, session: Session) -> None:
+    def __init__(self, store: Store, session: "Session") -> None:
         self.store, self.session = store, session
-        self._step = len(session.records)
         self._round, self._round_best = session.round, 1.0
 
     def start(self) -> None:
@@ -41,19 +46,17 @@ class StoreRecorder:
         return session_params(self.session)
 
     def candidate(self, record: CandidateRecord) -> None:
-        """Called right after `record` is judged, before the round ends."""
-        self._step += 1
+        """Called right after `record` is judged (and kept), before the round ends."""
         if record.round != self._round:
             self._round, self._round_best = record.round, 1.0
         if record.status == "accepted" and record.speedup:
             self._round_best = max(self._round_best, record.speedup)
         chain = math.prod(step.speedup or 1.0 for step in self.session.steps)
         params = {"optimizer": self.session.settings.optimizer}
-        entry = CandidateEntry(
-            record, self._step, chain * self._round_best, record.benchmark, params
-        )
+        step = len(self.session.records)  # a resumed session goes on counting
+        entry = CandidateEntry(record, step, chain * self._round_best, params)
         self.store.log_candidate(self.session.id, entry)
 
-    def finish(self, result: SessionResult) -> None:
+    def finish(self, result: "SessionResult") -> None:
         self.store.finish_session(self.session.id, result.to_json())
         self.store.close()

@@ -22,17 +22,21 @@ from harness.loop.evaluate import evaluate
 from harness.loop.journal import Journal
 from harness.loop.optimizer import LLMOptimizer, Proposal, hint_for
 from harness.loop.prompts import compact_profile
-from harness.loop.records import CandidateRecord
+from harness.loop.recording import StoreRecorder
 from harness.loop.settings import SessionSettings
 from harness.loop.validator import LLMValidator
 from harness.providers import make_provider
+from harness.records import CandidateRecord
 from harness.sandbox.process import SandboxError, SandboxProcess
+from harness.store.base import Store
+from harness.store.entries import priced_cost
 from harness.targets.code import Code, baseline_code, load_code, save_code
 from harness.targets.inputs import InputSource
 from harness.targets.layout import place
 from harness.targets.layout import spec as module_spec
 from harness.targets.loader import Target, load_target
 from harness.targets.repo import keep_reference
+from harness.verify.base import Evaluator
 from harness.verify.gate import Verifier
 
 
@@ -50,33 +54,26 @@ def new_session_id(target: Target) -> str:
 
 
 class Session:
+    """Rounds of one target, given its collaborators: the optimizer proposes, the evaluator
+    judges, the validator (None: no review) reviews winners, the store (None: none) records.
+    `from_settings` builds them from names; tests hand in their own."""
+
     def __init__(
         self,
         target: Target,
         settings: SessionSettings,
         folder: Path,
+        *,
+        optimizer: Optimizer,
+        validator: Validator | None,
+        evaluator: Evaluator,
+        store: Store | None = None,
         on_candidate: Callable[[CandidateRecord], None] | None = None,
     ) -> None:
         self.target = keep_reference(target, folder / "reference")
-        self.settings, self.folder = settings, folder
-        options = {"base_url": settings.base_url, "prices": settings.prices}
-        optimizer = make_provider(settings.optimizer, **options)
-        validator = (
-            optimizer
-            if settings.validator is None
-            else make_provider(settings.validator, **options)
-        )
-        self.optimizer: Optimizer = LLMOptimizer(
-            optimizer, settings.temperature, settings.max_tokens, settings.answer_format
-        )
-        self.validator: Validator = LLMValidator(
-            validator, settings.validator_temperature, settings.max_tokens
-        )
-        # A margin the settings name wins over the target's; otherwise the target's applies.
-        chosen = "min_gain" in settings.bench.model_fields_set
-        self.verifier = Verifier(settings.bench, settings.bench.min_gain if chosen else None)
+        self.settings, self.folder, self.id = settings, folder, folder.name
+        self.optimizer, self.validator, self.evaluator = optimizer, validator, evaluator
         self.journal = Journal(folder / "journal.jsonl")
-        self.id = folder.name
         self.original: Code = baseline_code(target)
         self.best: Code = self.original
         self.best_id = "original"
@@ -88,6 +85,16 @@ class Session:
         self.spent_before = 0.0  # seconds this session ran before a resume
         self.on_candidate = on_candidate
         self._save_start()
+        self.recorder = StoreRecorder(store, self) if store is not None else None
+        if self.recorder is not None:
+            self.recorder.start()
+
+    @classmethod
+    def from_settings(
+        cls, target: Target, settings: SessionSettings, folder: Path, store: Store | None = None
+    ) -> "Session":
+        """A session whose roles are named in `settings` (`PROVIDER:MODEL`, the bench)."""
+        return cls(target, settings, folder, store=store, **roles(settings))
 
     def _save_start(self) -> None:
         start = self.folder / "session.json"
@@ -97,15 +104,18 @@ class Session:
             save_code(self.original, self.folder, "original")
 
     @classmethod
-    def resume(cls, folder: Path) -> "Session":
-        """Continue a journaled session: judged candidates are kept, none is judged twice."""
+    def resume(cls, folder: Path, store: Store | None = None, **given: Any) -> "Session":
+        """Continue a journaled session: judged candidates are kept, none is judged twice. Its
+        roles come from its settings unless `given` (optimizer, validator, evaluator)."""
         try:
             start = json.loads((folder / "session.json").read_text())
-        except (OSError, ValueError) as exc:
-            raise HarnessError(f"cannot resume {folder}: {exc}") from None
-        target = load_target(start["target"])
-        session = cls(target, SessionSettings.model_validate(start["settings"]), folder)
-        try:
+            settings = SessionSettings.model_validate(start["settings"])
+            target = load_target(start["target"])
+            session = (
+                cls(target, settings, folder, store=store, **given)
+                if given
+                else cls.from_settings(target, settings, folder, store)
+            )
             session.original = load_code(folder, "original")
         except (OSError, ValueError) as exc:
             raise HarnessError(f"cannot resume {folder}: {exc}") from None
@@ -140,7 +150,7 @@ class Session:
 
     @property
     def cost_usd(self) -> float:
-        return sum(call.cost_usd for record in self.records for call in record.calls)
+        return priced_cost(call for record in self.records for call in record.calls)
 
     def stop_reason(self) -> str | None:
         """Why the session should stop now, or None to go on."""
@@ -203,24 +213,24 @@ class Session:
         return self._advance(judged)
 
     def _judge(self, proposal: Proposal, candidate_id: str) -> CandidateRecord:
-        record = CandidateRecord(
+        blank = CandidateRecord(
             candidate_id, self.round, self.best_id, "invalid", "", self._seed(candidate_id)
         )
-        record.repair_of = proposal.repair_of
-        settings = self.settings
         started = time.monotonic()
-        evaluate(
+        record = evaluate(
             self.target,
             proposal,
             self.best,
-            self.verifier,
-            None if settings.validator_veto == "off" else self.validator,
-            settings.validator_veto == "any",
-            record,
+            self.evaluator,
+            self.validator,
+            self.settings.validator_veto == "any",
+            blank,
         )
-        record.seconds = time.monotonic() - started
+        record = replace(record, seconds=time.monotonic() - started)
         self.records.append(record)
         self.journal.candidate(record, self.elapsed)
+        if self.recorder is not None:
+            self.recorder.candidate(record)
         return record
 
     def _seed(self, candidate_id: str) -> int:
@@ -280,22 +290,40 @@ class Session:
 def repairable(record: CandidateRecord) -> bool:
     """Rejected as wrong by a check past the static screen (whose findings are cheating
     patterns, not slips to coach away), and not itself a fix."""
-    verdict = record.verdict or {}
+    verdict = record.verdict
     if record.status != "rejected" or record.source is None or record.repair_of is not None:
         return False
-    if verdict.get("correct", True):
+    if verdict is None or verdict.correct:
         return False
-    failed = [check for check in verdict.get("checks", []) if not check.get("passed")]
-    return bool(failed) and failed[0].get("name") != "static screen"
+    failed = [check for check in verdict.checks if not check.passed]
+    return bool(failed) and failed[0].name != "static screen"
 
 
 def failing_example(record: CandidateRecord, limit: int = 160) -> str:
     """The input a rejected candidate got wrong, what was expected and what it gave: a small
     model fixes a failure it can see far more often than one it is only told about."""
-    for check in (record.verdict or {}).get("checks", []):
-        example = check.get("counterexample")
-        if not check.get("passed") and example:
-            parts = [f"input {example['args']}", f"expected {example['expected']}"]
-            parts.append(f"got {example['actual']}")
+    checks = record.verdict.checks if record.verdict is not None else []
+    for check in checks:
+        example = check.counterexample
+        if not check.passed and example is not None:
+            parts = [f"input {example.args}", f"expected {example.expected}"]
+            parts.append(f"got {example.actual}")
             return " (" + ", ".join(part[:limit] for part in parts) + ")"
     return ""
+
+
+def roles(settings: SessionSettings) -> dict[str, Any]:
+    """The optimizer, validator and evaluator `settings` name. The validator is None when its
+    veto is off: it is then never called. A margin the settings name wins over the target's."""
+    options = {"base_url": settings.base_url, "prices": settings.prices}
+    proposer = make_provider(settings.optimizer, **options)
+    reviewer = make_provider(settings.validator, **options) if settings.validator else proposer
+    temperature = settings.optimizer_temperature()
+    optimizer = LLMOptimizer(proposer, temperature, settings.max_tokens, settings.answer_format)
+    validator = None
+    if settings.validator_veto != "off":
+        temperature = settings.reviewer_temperature()
+        validator = LLMValidator(reviewer, temperature, settings.max_tokens)
+    chosen = "min_gain" in settings.bench.model_fields_set
+    evaluator = Verifier(settings.bench, settings.bench.min_gain if chosen else None)
+    return {"optimizer": optimizer, "validator": validator, "evaluator": evaluator}

@@ -18,8 +18,20 @@ class SessionSettings(BaseModel):
     base_url: str | None = Field(
         None, description="Base URL for openai/anthropic-compatible servers."
     )
-    temperature: float = Field(0.7, ge=0, le=2, description="Optimizer sampling temperature.")
-    validator_temperature: float = Field(0.2, ge=0, le=2, description="Validator temperature.")
+    temperature: float | None = Field(
+        None,
+        ge=0,
+        le=2,
+        description="Optimizer sampling temperature; unset: 0.7 for local and scripted models, "
+        "none sent to hosted APIs (their own default).",
+    )
+    validator_temperature: float | None = Field(
+        None,
+        ge=0,
+        le=2,
+        description="Validator temperature; unset: 0.2 for local and scripted models, none sent "
+        "to hosted APIs.",
+    )
     max_tokens: int = Field(2048, ge=64, description="Longest answer asked of a model.")
     rounds: int = Field(3, ge=1, description="Rounds at most.")
     candidates: int = Field(2, ge=1, description="Candidates proposed per round.")
@@ -70,3 +82,23 @@ class SessionSettings(BaseModel):
     def _veto_from_bool(cls, value: object) -> object:
         """`true` / `false` from older settings files mean `any` / `off`."""
         return {True: "any", False: "off"}.get(value, value) if isinstance(value, bool) else value
+
+    def optimizer_temperature(self) -> float | None:
+        """What the optimizer sends (None: nothing, the hosted API's own default)."""
+        return temperature_for(self.optimizer, self.temperature, 0.7)
+
+    def reviewer_temperature(self) -> float | None:
+        """What the validator sends (None: nothing, the hosted API's own default)."""
+        return temperature_for(self.validator or self.optimizer, self.validator_temperature, 0.2)
+
+
+HOSTED = {"openai", "anthropic"}
+
+
+def temperature_for(provider_name: str, chosen: float | None, default: float) -> float | None:
+    """What a role sends: the chosen temperature; unset, `default` for a local or scripted model
+    and nothing for a hosted API, which then uses its own (some newer models refuse the
+    setting altogether)."""
+    if chosen is not None:
+        return chosen
+    return None if provider_name.split(":")[0] in HOSTED else default

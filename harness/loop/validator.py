@@ -2,14 +2,15 @@
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import replace
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema
 
+from harness.loop.calls import recorded
 from harness.loop.prompts import render
-from harness.loop.records import ModelCall
 from harness.providers.base import Message, Provider, ProviderError, ReplyFormat
+from harness.records import ModelCall, Review
 from harness.targets.loader import Target
 
 _SYSTEM = "You are a strict reviewer of code optimizations. You answer with one JSON object."
@@ -38,17 +39,6 @@ class ReviewReply(BaseModel):
 REPLY_FORMAT = ReplyFormat("review", ReviewReply.model_json_schema(), "Your review, as JSON.")
 
 
-@dataclass
-class Review:
-    approve: bool
-    reasons: list[str]
-    inputs: list[list[Any]] = field(default_factory=list)
-    call: ModelCall | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {"approve": self.approve, "reasons": self.reasons, "inputs": self.inputs}
-
-
 class LLMValidator:
     def __init__(self, provider: Provider, temperature: float | None, max_tokens: int) -> None:
         self.provider, self.temperature, self.max_tokens = provider, temperature, max_tokens
@@ -69,9 +59,8 @@ class LLMValidator:
         except ProviderError as exc:
             call = ModelCall("validator", name, prompt.version, prompt.text, "", error=str(exc))
             return Review(True, [f"no review (model call failed: {exc})"], call=call)
-        review = parse_review(done.text, target.arity)
-        review.call = ModelCall.of("validator", name, prompt.version, prompt.text, done)
-        return review
+        call = recorded("validator", name, prompt.version, prompt.text, done)
+        return replace(parse_review(done.text, target.arity), call=call)
 
 
 def parse_review(answer: str, arity: int) -> Review:

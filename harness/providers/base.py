@@ -25,14 +25,15 @@ class ReplyFormat:
 
 @dataclass(frozen=True)
 class Completion:
-    """One model answer with its usage. `cost_usd` comes from the price table."""
+    """One model answer with its usage. `cost_usd` comes from the price table (None: the model
+    is not in it, so its cost is unknown, never silently $0)."""
 
     text: str
     model: str
     input_tokens: int
     output_tokens: int
     seconds: float
-    cost_usd: float = 0.0
+    cost_usd: float | None = 0.0
     # What the provider changed to get an answer, e.g. a setting the API refused and the call
     # was sent again without; None when the call went as asked.
     note: str | None = None

@@ -101,7 +101,7 @@ class SDKProvider(ABC):
             raise ProviderError(f"{self.name}: {type(exc).__name__}: {exc}"[:500]) from None
         text, input_tokens, output_tokens = answer
         seconds = time.perf_counter() - started
-        cost = cost_usd(self.kind, self.model, input_tokens, output_tokens, self.prices) or 0.0
+        cost = cost_usd(self.kind, self.model, input_tokens, output_tokens, self.prices)
         note = f"sent without {', '.join(skipped)}: the API refused it" if skipped else None
         return Completion(text, self.model, input_tokens, output_tokens, seconds, cost, note)
 
@@ -110,23 +110,25 @@ class SDKProvider(ABC):
         on this call or an earlier one (the model will not change its mind)."""
         skipped = sorted(s for s in self.refused if getattr(ask, s) is not None)
         without: dict[str, Any] = dict.fromkeys(skipped)
+        sent = replace(ask, **without)
         try:
-            return self.request(replace(ask, **without)), skipped
+            return self.request(sent), skipped
         except self.errors as exc:
-            setting = self.refusal(ask, exc)
+            setting = self.refusal(sent, exc)
             if setting is None:
                 raise
         self.refused.add(setting)
         return self.send(ask)
 
-    def refusal(self, ask: Ask, error: Exception) -> str | None:
-        """A setting the call carried that the API's error names. Any HTTP status: servers
-        differ (llama.cpp's answers an unknown reply format with a 500)."""
+    def refusal(self, sent: Ask, error: Exception) -> str | None:
+        """A setting the call as sent carried that the API's error names (calls in flight on
+        other threads may have learnt it already). Any HTTP status: servers differ (llama.cpp's
+        answers an unknown reply format with a 500)."""
         if getattr(error, "status_code", None) is None:
             return None
         message = str(error).lower()
         for setting, words in self.refusable.items():
-            carried = setting not in self.refused and getattr(ask, setting) is not None
+            carried = getattr(sent, setting) is not None
             if carried and any(word in message for word in words):
                 return setting
         return None

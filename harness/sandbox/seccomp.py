@@ -13,9 +13,11 @@ import os
 import tempfile
 from typing import Any
 
-from harness.errors import HarnessError
+from harness.errors import HarnessError, install_line
 
-INSTALL = "pip install 'pyseccomp==0.1.2' (and Debian's libseccomp2: apt-get install libseccomp2)"
+INSTALL = (
+    f"{install_line('pyseccomp==0.1.2')} (and Debian's libseccomp2: apt-get install libseccomp2)"
+)
 _REFUSED = (
     "ptrace",
     "process_vm_readv",

@@ -1,10 +1,11 @@
 """What the store keeps, as plain data: a session's start, each judged candidate, the rows read
 back. Every store turns the same entries into the same rows (the contract tests check it)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.loop.records import CandidateRecord
+from harness.records import CandidateRecord, ModelCall
 
 CANDIDATE_COLUMNS = [
     "session",
@@ -75,7 +76,6 @@ class CandidateEntry:
     record: CandidateRecord
     step: int  # 1, 2, ... in the order candidates were judged
     cumulative_speedup: float  # product of the accepted steps' speedups so far
-    benchmark_json: dict[str, Any] | None = None  # pytest-benchmark's format
     params: dict[str, str] = field(default_factory=dict)  # e.g. the session's models
 
     @property
@@ -84,26 +84,35 @@ class CandidateEntry:
 
 
 def candidate_metrics(entry: CandidateEntry) -> dict[str, float]:
-    """The numbers charted per candidate; a missing speedup is left out, not faked as 0."""
+    """The numbers charted per candidate; a missing speedup, or the cost of a candidate whose
+    calls include an unpriced model's, is left out, not faked as 0."""
     record = entry.record
-    checks = (record.verdict or {}).get("checks", [])
+    checks = record.verdict.checks if record.verdict is not None else []
     metrics = {
         "step": float(entry.step),
         "cumulative_speedup": entry.cumulative_speedup,
-        "checks_passed": float(sum(1 for check in checks if check.get("passed"))),
+        "checks_passed": float(sum(1 for check in checks if check.passed)),
         "input_tokens": float(sum(call.input_tokens for call in record.calls)),
         "output_tokens": float(sum(call.output_tokens for call in record.calls)),
-        "cost_usd": sum(call.cost_usd for call in record.calls),
+        "cost_usd": priced_cost(record.calls),
         "latency_s": sum(call.seconds for call in record.calls),
         "verdict_seconds": record.seconds,
     }
+    if any(call.cost_usd is None for call in record.calls):
+        del metrics["cost_usd"]
     if record.review is not None:
-        metrics["validator_approved"] = float(bool(record.review.get("approve")))
+        metrics["validator_approved"] = float(record.review.approve)
     if record.speedup is not None:
         metrics["speedup"] = record.speedup
     if record.speedup_ci:
         metrics["ci_low"], metrics["ci_high"] = record.speedup_ci
     return metrics
+
+
+def priced_cost(calls: Iterable[ModelCall]) -> float:
+    """The cost of the calls whose model has a price (an unpriced one counts as unknown, and is
+    shown as "unpriced" where the session's cost is shown)."""
+    return sum(call.cost_usd for call in calls if call.cost_usd is not None)
 
 
 def candidate_row(session: str, entry: CandidateEntry) -> dict[str, Any]:

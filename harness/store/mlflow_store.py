@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from harness.errors import ConfigError
+from harness.errors import missing
 from harness.store.entries import (
     CANDIDATE_COLUMNS,
     SESSION_COLUMNS,
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from mlflow import MlflowClient
 
 KIND, SESSION, CANDIDATE = "harness.kind", "harness.session", "harness.candidate"
-INSTALL = "pip install 'mlflow==3.17.2'"
+MLFLOW = "mlflow==3.17.2"  # the version tested; its install line is in every hint
 
 
 def _client(tracking_uri: str) -> "MlflowClient":
@@ -42,7 +42,7 @@ def _client(tracking_uri: str) -> "MlflowClient":
     try:
         import mlflow
     except ImportError:
-        raise ConfigError(f"the MLflow store needs mlflow: {INSTALL}") from None
+        raise missing("the MLflow store", MLFLOW) from None
     logging.getLogger("mlflow").setLevel(logging.WARNING)  # its progress notes are noise here
     if tracking_uri.startswith("sqlite:"):
         _quick_sqlite_commits()
@@ -105,7 +105,7 @@ class MLflowStore:
         run_id = self.client.create_run(experiment, run_name=record.id, tags=tags).info.run_id
         self._log_numbers(run_id, parent, entry)
         self._log_artifacts(run_id, entry)
-        log_calls(self.client, experiment, run_id, record.calls)
+        log_calls(self.client, experiment, run_id, list(record.calls))
         self.client.set_terminated(run_id, "FINISHED" if record.status != "invalid" else "FAILED")
 
     def finish_session(self, session_id: str, result: dict[str, Any]) -> None:
@@ -164,12 +164,16 @@ class MLflowStore:
 
     def _log_artifacts(self, run_id: str, entry: CandidateEntry) -> None:
         """All of a candidate's files in one upload (one call per file costs 3-6 ms each)."""
+        from harness.bench.report import pytest_benchmark_json  # pytest-benchmark: only here
+
         record = entry.record
         texts = {**artifact_files(record.source), "diff.patch": record.diff or None}
+        verdict, review = record.verdict, record.review
+        timings = verdict.timings if verdict is not None else None
         documents = {
-            "verdict.json": record.verdict,
-            "review.json": record.review,
-            "benchmark.json": entry.benchmark_json,
+            "verdict.json": verdict.to_json() if verdict is not None else None,
+            "review.json": review.to_json() if review is not None else None,
+            "benchmark.json": pytest_benchmark_json(record.id, timings) if timings else None,
         }
         with tempfile.TemporaryDirectory(prefix="harness-artifacts-") as folder:
             for name, text in texts.items():

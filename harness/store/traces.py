@@ -7,7 +7,7 @@ so every provider (openai, anthropic, local, fake) is traced the same way, with 
 import time
 from typing import TYPE_CHECKING
 
-from harness.loop.records import ModelCall
+from harness.records import ModelCall
 
 if TYPE_CHECKING:
     from mlflow import MlflowClient
@@ -38,7 +38,11 @@ def log_calls(client: "MlflowClient", experiment: str, run_id: str, calls: list[
         client.end_trace(
             span.trace_id,
             outputs={"answer": call.answer, "error": call.error},
-            attributes={"mlflow.chat.tokenUsage": usage, "cost_usd": call.cost_usd},
+            attributes={
+                "mlflow.chat.tokenUsage": usage,
+                "cost_usd": call.cost_usd,
+                "note": call.note,
+            },
             status="ERROR" if call.error else "OK",
             end_time_ns=end_ns,
         )

@@ -11,8 +11,8 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from harness.errors import ConfigError, HarnessError
-from harness.store.mlflow_store import INSTALL
+from harness.errors import ConfigError, HarnessError, missing
+from harness.store.mlflow_store import MLFLOW
 
 _READY_SECONDS = 120.0
 _STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
@@ -21,7 +21,7 @@ _STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 def server_command(tracking_uri: str, port: int, artifacts: Path) -> list[str]:
     mlflow = Path(sys.executable).with_name("mlflow")
     if not mlflow.exists():
-        raise ConfigError(f"harness ui needs the MLflow server: {INSTALL}")
+        raise missing("harness ui", MLFLOW)
     return [
         str(mlflow),
         "server",

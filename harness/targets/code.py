@@ -13,10 +13,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from harness.records import Code as Code
+
 if TYPE_CHECKING:
     from harness.targets.loader import Target
-
-Code = str | dict[str, str]
 
 
 def is_multi_file(target: "Target") -> bool:

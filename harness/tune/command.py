@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 
 from harness.errors import HarnessError
-from harness.loop.records import CandidateRecord
+from harness.records import CandidateRecord
 from harness.targets.loader import load_target
 from harness.tune.show import print_shown, show, shown_json
 from harness.tune.space import load_space

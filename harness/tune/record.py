@@ -2,11 +2,10 @@
 session's run (recorded by the usual `StoreRecorder`, candidates nested under it) moved under the
 study's run and given the trial's parameters, number and outcome."""
 
+import time
 from typing import Any
 
 from harness.loop.finish import SessionResult
-from harness.loop.recording import StoreRecorder
-from harness.loop.records import CandidateRecord
 from harness.loop.session import Session
 from harness.store.mlflow_store import KIND, SESSION, MLflowStore
 
@@ -40,8 +39,7 @@ class StudyRun:
         run_id = str(
             client.create_run(experiment, run_name=f"study {self.study}", tags=tags).info.run_id
         )
-        for key, value in self.params.items():
-            client.log_param(run_id, key, value)
+        _log(client, run_id, params=self.params)
         client.log_dict(run_id, self.space, "space.json")
         return run_id
 
@@ -49,8 +47,7 @@ class StudyRun:
         """Called when this worker is done; other workers may still add trials."""
         if self.run_id is None:
             return
-        for key, value in summary.items():
-            self.store.client.log_metric(self.run_id, key, value)
+        _log(self.store.client, self.run_id, metrics=summary)
         self.store.client.set_terminated(self.run_id)
 
 
@@ -59,7 +56,8 @@ class TrialRecorder:
 
     def __init__(self, study: StudyRun, session: Session, number: int) -> None:
         self.study, self.session, self.number = study, session, number
-        self.inner = StoreRecorder(study.store, session)
+        assert session.recorder is not None, "a trial's session records into the study's store"
+        self.inner = session.recorder
         self.run_id = ""
 
     @property
@@ -67,30 +65,23 @@ class TrialRecorder:
         return self.study.store.client
 
     def start(self, params: dict[str, Any]) -> None:
-        self.inner.start()
+        """Moves the session's run (started with the session) under the study's run."""
         experiment = self.client.get_experiment_by_name(self.session.target.name).experiment_id
         where = f"tags.`{SESSION}` = '{self.session.id}'"
         self.run_id = self.client.search_runs([experiment], where, max_results=1)[0].info.run_id
         tags = {PARENT: self.study.ensure(experiment), STUDY: self.study.study, TRIAL: self.number}
-        for key, value in tags.items():
-            self.client.set_tag(self.run_id, key, str(value))
-        for key, value in params.items():
-            if key not in self.inner.params:  # the session's own params say the same already
-                self.client.log_param(self.run_id, key, str(value))
-
-    def candidate(self, record: CandidateRecord) -> None:
-        self.inner.candidate(record)
+        # the session's own params say the same as its trial's already
+        extra = {key: value for key, value in params.items() if key not in self.inner.params}
+        _log(self.client, self.run_id, params=extra, tags=tags)
 
     def finished(self, result: SessionResult, values: list[float], names: list[str]) -> None:
-        self.inner.finish(result)
-        for name, value in zip(names, values, strict=True):
-            self.client.log_metric(self.run_id, f"objective_{name}", value)
-        self.client.log_metric(self.run_id, "pruned", 0.0)
+        """After `finish` has written the session's end."""
+        metrics = {f"objective_{name}": value for name, value in zip(names, values, strict=True)}
+        _log(self.client, self.run_id, metrics=metrics | {"pruned": 0.0})
 
     def pruned(self, value: float) -> None:
-        self.client.log_metric(self.run_id, "pruned", 1.0)
-        self.client.log_metric(self.run_id, "objective_so_far", value)
-        self.client.log_metric(self.run_id, "cost_usd", self.session.cost_usd)
+        metrics = {"pruned": 1.0, "objective_so_far": value, "cost_usd": self.session.cost_usd}
+        _log(self.client, self.run_id, metrics=metrics)
         self._end("pruned", "KILLED")
 
     def failed(self) -> None:
@@ -101,3 +92,23 @@ class TrialRecorder:
         self.client.set_tag(self.run_id, "harness.status", status)
         self.client.set_terminated(self.run_id, state)
         self.study.store.close()
+
+
+def _log(
+    client: Any,
+    run_id: str,
+    *,
+    metrics: dict[str, float] | None = None,
+    params: dict[str, Any] | None = None,
+    tags: dict[str, Any] | None = None,
+) -> None:
+    """One request for all of them (MLflow's batch call), not one per value."""
+    from mlflow.entities import Metric, Param, RunTag
+
+    now = int(time.time() * 1000)
+    client.log_batch(
+        run_id,
+        metrics=[Metric(key, float(value), now, 0) for key, value in (metrics or {}).items()],
+        params=[Param(key, str(value)) for key, value in (params or {}).items()],
+        tags=[RunTag(key, str(value)) for key, value in (tags or {}).items()],
+    )

@@ -119,8 +119,15 @@ def suggest(trial: "optuna.Trial", space: TuneSpace) -> SessionSettings:
 def default_params(space: TuneSpace) -> dict[str, Any]:
     """The default session settings (with the space's first optimizer) as a trial's params, those
     the space holds: a fresh study runs them first. A default the space leaves out is drawn."""
-    defaults = space.settings({"optimizer": space.optimizers[0]}).model_dump(include=SEARCHED)
-    return {name: value for name, value in sorted(defaults.items()) if _holds(space, name, value)}
+    settings = space.settings({"optimizer": space.optimizers[0]})
+    defaults = settings.model_dump(include=SEARCHED) | {
+        "temperature": settings.optimizer_temperature()  # the one the first optimizer uses
+    }
+    return {
+        name: value
+        for name, value in sorted(defaults.items())
+        if value is not None and _holds(space, name, value)
+    }
 
 
 def _holds(space: TuneSpace, name: str, value: Any) -> bool:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from harness.errors import ConfigError
+from harness.errors import ConfigError, missing
 from harness.paths import results_dir
 from harness.store import resolve_tracking_uri
 from harness.store.mlflow_store import MLflowStore
@@ -21,9 +21,9 @@ from harness.tune.trial import CandidateCallback, TrialContext, run_trial
 if TYPE_CHECKING:
     import optuna
 
-INSTALL = {
-    "optuna": "pip install 'optuna==5.0.0'",
-    "psycopg": "pip install 'psycopg[binary]==3.3.9'",  # SQLAlchemy's driver for postgresql://
+REQUIREMENTS = {
+    "optuna": "optuna==5.0.0",
+    "psycopg": "psycopg[binary]==3.3.9",  # SQLAlchemy's driver for postgresql://
 }
 
 
@@ -31,7 +31,7 @@ def require_optuna() -> None:
     try:
         import optuna
     except ImportError:
-        raise ConfigError(f"harness tune needs optuna: {INSTALL['optuna']}") from None
+        raise missing("harness tune", REQUIREMENTS["optuna"]) from None
     optuna.logging.set_verbosity(optuna.logging.WARNING)  # harness prints its own progress
 
 
@@ -97,9 +97,8 @@ def open_storage(url: str, heartbeat: Heartbeat | None = None) -> "optuna.storag
             args = heartbeat.storage_args() if heartbeat else {}
             return optuna.storages.RDBStorage(url, **args)
     except ImportError as exc:  # Optuna wraps the driver's ModuleNotFoundError
-        missing = getattr(exc.__cause__, "name", None) or getattr(exc, "name", None) or "a driver"
-        hint = INSTALL.get(missing, f"pip install {missing}")
-        raise ConfigError(f"storage {shown_url(url)} needs {missing}: {hint}") from None
+        driver = getattr(exc.__cause__, "name", None) or getattr(exc, "name", None) or "a driver"
+        raise missing(f"storage {shown_url(url)}", REQUIREMENTS.get(driver, driver)) from None
     except Exception as exc:  # SQLAlchemy's errors: a bad URL, a server that is not there
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ConfigError(f"cannot open storage {shown_url(url)}: {first}") from None

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 from harness.errors import ConfigError
 from harness.loop.finish import finish
-from harness.loop.records import CandidateRecord
 from harness.loop.session import Session, new_session_id
 from harness.paths import results_dir
+from harness.records import CandidateRecord
 from harness.targets.loader import Target
 from harness.tune.objective import Objective, chain_speedup
 from harness.tune.record import StudyRun, TrialRecorder
@@ -37,13 +37,13 @@ def run_trial(trial: "optuna.Trial", context: TrialContext) -> list[float]:
         settings = suggest(trial, context.space)
     except ValueError as exc:  # e.g. choices that differ from the study's earlier trials
         raise ConfigError(f"trial {trial.number}: {exc}".splitlines()[0]) from None
-    session = Session(context.target, settings, results_dir() / new_session_id(context.target))
+    folder = results_dir() / new_session_id(context.target)
+    session = Session.from_settings(context.target, settings, folder, context.study_run.store)
     trial.set_user_attr("settings", settings.model_dump(mode="json"))
     trial.set_user_attr("session", session.id)
     recorder = TrialRecorder(context.study_run, session, trial.number)
 
     def judged(record: CandidateRecord) -> None:
-        recorder.candidate(record)
         if context.on_candidate is not None:
             context.on_candidate(trial.number, record)
 

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from harness.targets.code import Code
     from harness.targets.loader import Target
-    from harness.verify.verdict import Verdict
+    from harness.verdict import Verdict
 
 
 class Evaluator(Protocol):

@@ -8,7 +8,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from harness.bench.runner import (
-    BenchOutcome,
     BenchSettings,
     InterleavedBenchmark,
     parent_off_core,
@@ -17,10 +16,10 @@ from harness.sandbox.boundary import current
 from harness.targets.code import Code, baseline_code
 from harness.targets.inputs import InputSource
 from harness.targets.loader import Target
+from harness.verdict import Check, Verdict
 from harness.verify.differential import Differential
 from harness.verify.speed import prepare_benchmark, run_benchmark, speed_check
 from harness.verify.stages import BEFORE_BENCHMARK, BESIDE_BENCHMARK, GateContext, Stage
-from harness.verify.verdict import Check, Verdict
 
 
 def new_seed() -> int:
@@ -37,14 +36,12 @@ class Verifier:
     def __init__(self, bench: BenchSettings | None = None, min_gain: float | None = None) -> None:
         self.bench = bench
         self.min_gain = min_gain
-        self.last_outcome: BenchOutcome | None = None  # the latest verdict's timings, if any
 
     def evaluate(
         self, target: Target, source: Code, seed: int | None = None, baseline: Code | None = None
     ) -> Verdict:
         verdict = Verdict(target=target.name, seed=new_seed() if seed is None else seed)
         verdict.sandbox = current().name
-        self.last_outcome = None
         with tempfile.TemporaryDirectory(prefix="harness-verify-") as tmp:
             workdir = Path(tmp)
             differential = Differential(target, source, workdir)
@@ -96,7 +93,7 @@ class Verifier:
                 passed = correct.result()
         verdict.checks.extend(checks)
         if passed:
-            self.last_outcome = report.outcome
+            verdict.timings = report.outcome.timings()
             verdict.checks.append(speed_check(report, settings))
             verdict.speedup, verdict.speedup_ci = report.speedup, report.ci
             verdict.benchmark, verdict.flags = report.summary, report.flags

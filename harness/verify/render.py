@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from harness.verify.verdict import Verdict
+from harness.verdict import Verdict
 
 
 def print_verdict(verdict: Verdict, console: Console | None = None) -> None:

@@ -51,5 +51,5 @@ def _write(target: Target, outcome: BenchOutcome, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     path = folder / f"{target.name}-{stamp}.json"
-    path.write_text(json.dumps(pytest_benchmark_json(target.name, outcome), indent=1))
+    path.write_text(json.dumps(pytest_benchmark_json(target.name, outcome.timings()), indent=1))
     return path

@@ -15,7 +15,7 @@ from harness.bench.runner import BenchOutcome, BenchSettings, Contender, Interle
 from harness.bench.stats import coefficient_of_variation, decide
 from harness.sandbox.limits import spare_cores
 from harness.targets.code import Code
-from harness.verify.verdict import Check
+from harness.verdict import Check
 
 if TYPE_CHECKING:
     from harness.verify.stages import GateContext

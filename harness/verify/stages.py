@@ -15,10 +15,10 @@ from harness.sandbox.process import SandboxError
 from harness.targets.code import Code, entry_path, files, is_multi_file
 from harness.targets.inputs import Case, InputSource
 from harness.targets.loader import Target
+from harness.verdict import Check, Counterexample
 from harness.verify.differential import Differential, Mismatch, shown
 from harness.verify.screen import screen
 from harness.verify.target_tests import TestRun
-from harness.verify.verdict import Check, Counterexample
 
 
 @dataclass

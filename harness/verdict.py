@@ -1,4 +1,6 @@
-"""The verdict on a candidate: the JSON contract other tools script against."""
+"""The verdict on a candidate: the JSON contract other tools script against, with the timings
+its benchmark measured (plain numbers, kept out of that JSON: the store writes them in
+pytest-benchmark's format)."""
 
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -21,6 +23,24 @@ class Check:
     counterexample: Counterexample | None = None
 
 
+@dataclass(frozen=True)
+class SideTimes:
+    """One contender's measured times (seconds per call), block by block."""
+
+    label: str
+    times: tuple[float, ...]
+    block_medians: tuple[float, ...]
+    options: dict[str, Any] = field(default_factory=dict)  # how the worker timed it
+
+
+@dataclass(frozen=True)
+class Timings:
+    """What a benchmark measured, every side."""
+
+    sides: tuple[SideTimes, ...]
+    rounds_per_block: int
+
+
 @dataclass
 class Verdict:
     target: str
@@ -31,6 +51,7 @@ class Verdict:
     benchmark: dict[str, Any] | None = None
     flags: list[str] = field(default_factory=list)
     sandbox: str = ""  # the boundary candidate code ran in
+    timings: Timings | None = None  # not in the JSON: large, and the store's to write
 
     @property
     def correct(self) -> bool:
@@ -72,3 +93,25 @@ class Verdict:
             "flags": self.flags,
             "sandbox": self.sandbox,
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Verdict":
+        """The verdict `to_json` wrote (its timings are not kept there)."""
+        checks = [_check(check) for check in data.get("checks", [])]
+        ci = data.get("speedup_ci")
+        return cls(
+            data.get("target", ""),
+            int(data.get("seed", 0)),
+            checks,
+            data.get("speedup"),
+            (float(ci[0]), float(ci[1])) if ci else None,
+            data.get("benchmark"),
+            list(data.get("flags", [])),
+            str(data.get("sandbox", "")),
+        )
+
+
+def _check(data: dict[str, Any]) -> Check:
+    example = data.get("counterexample")
+    counterexample = Counterexample(**example) if isinstance(example, dict) else None
+    return Check(data["name"], bool(data["passed"]), str(data.get("detail", "")), counterexample)
