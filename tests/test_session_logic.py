@@ -135,3 +135,32 @@ def test_a_resumed_session_judges_nothing_twice_and_keeps_its_best(
     result = resumed.step()  # the round in flight is completed: one more candidate, not two
     assert [r.id for r in result.records] == ["r2c1", "r2c2"] and len(evaluator.judged) == 1
     assert resumed.best == _faster(4.0) and [s.id for s in resumed.steps] == ["r1c1", "r2c2"]
+
+
+def test_a_journal_line_written_before_records_were_typed_reads_back() -> None:
+    from harness.records import CandidateRecord
+
+    old = {  # as the journal held it: the verdict as its JSON, speedups beside it
+        "id": "r1c1", "round": 1, "parent": "original", "status": "accepted", "reason": "ok",
+        "seed": 5, "source": _faster(2.0), "diff": "", "speedup": 2.0, "speedup_ci": [1.9, 2.1],
+        "verdict": {
+            "target": "squares", "accepted": True, "correct": True, "speedup": 2.0,
+            "speedup_ci": [1.9, 2.1], "reasons": ["benchmark: 2x"], "seed": 5, "flags": [],
+            "checks": [{"name": "edge cases", "passed": False, "detail": "wrong",
+                        "counterexample": {"args": "([3],)", "expected": "[9]", "actual": "[3]"}},
+                       {"name": "benchmark", "passed": True, "detail": "2x"}],
+            "benchmark": None, "sandbox": "none",
+        },
+        "review": {"approve": True, "reasons": ["fine"], "inputs": [[[1]]]},
+        "calls": [{"role": "optimizer", "provider": "fake:x", "prompt_version": "v1",
+                   "prompt": "p", "answer": "a", "input_tokens": 3, "output_tokens": 4,
+                   "cost_usd": 0.0, "seconds": 0.5, "error": None}],
+        "seconds": 3.0, "repair_of": None,
+    }  # fmt: skip
+    record = CandidateRecord.from_json(old)
+    assert record.speedup == 2.0 and record.speedup_ci == (1.9, 2.1)
+    assert record.verdict is not None and record.verdict.counterexample is not None
+    assert record.review is not None and record.review.inputs == [[[1]]]
+    assert (
+        record.calls[0].started_at == 0.0 and CandidateRecord.from_json(record.to_json()) == record
+    )
