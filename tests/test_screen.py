@@ -1,5 +1,7 @@
 """The static screen flags escape hatches and lets ordinary optimizations through."""
 
+from pathlib import Path
+
 import pytest
 
 from harness.verify.screen import screen
@@ -102,3 +104,71 @@ def test_relative_imports_are_fine_only_inside_a_package() -> None:
 def test_a_helper_module_need_not_define_the_entry_function() -> None:
     assert screen("def g(xs):\n    return xs\n", None, 1, in_package=True) == []
     assert screen("import ctypes\n", None, 1, in_package=True) != []
+
+
+ORIGINAL = """import importlib
+import os
+
+DEBUG = os.environ.get("SQ_DEBUG")
+
+
+def codec(name):
+    return importlib.import_module(name)
+
+
+def squares(xs):
+    return [x * x for x in xs]
+"""
+
+
+def test_a_repositorys_own_constructs_do_not_reject_its_unchanged_module() -> None:
+    from harness.verify.screen import screen_change
+
+    assert screen(ORIGINAL, "squares", 1, True)  # judged alone, the original is flagged
+    assert screen_change(ORIGINAL, ORIGINAL, "squares", 1, True) == []
+    faster = ORIGINAL.replace("[x * x for x in xs]", "list(map(int.__mul__, xs, xs))")
+    assert screen_change(faster, ORIGINAL, "squares", 1, True) == []
+
+
+@pytest.mark.parametrize(
+    ("added", "message"),
+    [
+        ("import subprocess\n", "starts processes (subprocess)"),
+        ("REF = importlib.import_module('reference_impls')\n", "imports modules dynamically"),
+        ("HOME = os.environ.get('HOME')\n", "uses os.environ"),
+        ("load = importlib.import_module\n", "imports modules dynamically"),
+    ],
+)
+def test_what_a_candidate_adds_is_still_screened(added: str, message: str) -> None:
+    from harness.verify.screen import screen_change
+
+    candidate = ORIGINAL.replace("\n\ndef codec", f"\n{added}\n\ndef codec")
+    findings = screen_change(candidate, ORIGINAL, "squares", 1, True)
+    assert [f.message for f in findings if message in f.message], findings
+
+
+def test_an_unchanged_repository_module_using_os_environ_is_judged_correct(
+    tmp_path: Path,
+) -> None:
+    from harness.targets.loader import load_target
+    from harness.verify.gate import Verifier
+
+    (tmp_path / "sq").mkdir()
+    (tmp_path / "sq" / "__init__.py").write_text("")
+    original = 'import os\n\nDEBUG = os.environ.get("SQ_DEBUG")\n\n\ndef squares(xs):\n    return [x * x for x in xs]\n'
+    (tmp_path / "sq" / "core.py").write_text(original)
+    (tmp_path / "gen.py").write_text(
+        "def generate(rng, size):\n    return [[rng.randint(-99, 99) for _ in range(size)]]\n\n\n"
+        "def edge_cases():\n    return [[[]], [[0]]]\n"
+    )
+    (tmp_path / "harness.toml").write_text(
+        '[[target]]\nname = "sq"\nentry = "sq.core:squares"\neditable = ["sq/core.py"]\n'
+        'signature = "squares(xs: list[int]) -> list[int]"\ndescription = "squares"\n'
+        'output_type = "list[int]"\n\n[target.inputs]\ngenerator = "gen.py"\n'
+    )
+    target = load_target(str(tmp_path))
+    verdict = Verifier(None).evaluate(target, original, seed=1)
+    assert verdict.correct, verdict.reasons
+    worse = original.replace("import os\n", "import os\nimport subprocess\n")
+    rejected = Verifier(None).evaluate(target, worse, seed=1)
+    assert rejected.reasons == ["static screen: line 2: starts processes (subprocess)"]

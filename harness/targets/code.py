@@ -53,6 +53,21 @@ def baseline_code(target: "Target") -> Code:
     return {path: (root / path).read_text(encoding="utf-8") for path in target.config.editable}
 
 
+def frozen_code(target: "Target") -> Code:
+    """The target's code as it was when it was loaded: a repository target's editable files
+    from its frozen package (the working tree may have changed since), else as `baseline_code`."""
+    layout = target.layout
+    if layout is None:
+        return baseline_code(target)
+    frozen = {
+        path: (layout.snapshot / (layout.root / path).relative_to(layout.package)).read_text(
+            encoding="utf-8"
+        )
+        for path in target.config.editable
+    }
+    return frozen if is_multi_file(target) else frozen[entry_path(target)]
+
+
 def code_diff(target: "Target", before: Code, after: Code) -> str:
     """A unified diff from `before` to `after`, file by file, `a/` and `b/` prefixed."""
     old, new = files(target, before), files(target, after)

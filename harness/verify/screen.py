@@ -7,6 +7,7 @@ all pass.
 """
 
 import ast
+from collections import Counter
 from dataclasses import dataclass
 
 _FORBIDDEN_MODULES = {
@@ -111,6 +112,36 @@ def screen(
     return [*entry, *visitor.findings]
 
 
+def screen_change(
+    source: str, original: str | None, function: str | None, arity: int, in_package: bool
+) -> list[Finding]:
+    """The findings of `source` that `original` (the frozen code it replaces) does not have: a
+    construct on a line left as it was is the repository's own, not the candidate's. Every use of
+    a flagged module is a finding of its own line, so a new use of an old import is still one."""
+    findings = screen(source, function, arity, in_package)
+    if original is None:
+        return findings
+    try:
+        known = Counter(_key(f, original) for f in screen(original, function, arity, in_package))
+    except SyntaxError:
+        return findings
+    fresh = []
+    for finding in findings:
+        key = _key(finding, source)
+        if known[key] > 0:
+            known[key] -= 1
+        else:
+            fresh.append(finding)
+    return fresh
+
+
+def _key(finding: Finding, source: str) -> tuple[str, str]:
+    """What a finding is, wherever its line moved: its message and its line's text."""
+    lines = source.splitlines()
+    text = lines[finding.line - 1].strip() if 0 < finding.line <= len(lines) else ""
+    return finding.message, text
+
+
 def _entry_findings(tree: ast.Module, function: str, arity: int) -> list[Finding]:
     definitions = [
         node
@@ -186,6 +217,9 @@ class _Screen(ast.NodeVisitor):
     def visit_Name(self, node: ast.Name) -> None:
         if node.id in {"__builtins__", "__loader__", "__spec__"}:
             self.flag(node, f"reaches interpreter internals ({node.id})")
+        root = self.module_aliases.get(node.id, "").split(".")[0]
+        if isinstance(node.ctx, ast.Load) and root in _FORBIDDEN_MODULES:
+            self.flag(node, _FORBIDDEN_MODULES[root])  # each use, not only the import
         self.generic_visit(node)
 
     def visit_Call(self, node: ast.Call) -> None:

@@ -12,12 +12,12 @@ from hypothesis.errors import Flaky, NoSuchExample
 from harness.errors import TargetError
 from harness.sandbox.attempts import attempt
 from harness.sandbox.process import SandboxError
-from harness.targets.code import Code, entry_path, files, is_multi_file
+from harness.targets.code import Code, entry_path, files, frozen_code, is_multi_file
 from harness.targets.inputs import Case, InputSource
 from harness.targets.loader import Target
 from harness.verdict import Check, Counterexample
 from harness.verify.differential import Differential, Mismatch, shown
-from harness.verify.screen import screen
+from harness.verify.screen import screen_change
 from harness.verify.target_tests import TestRun
 
 
@@ -42,11 +42,14 @@ Stage = Callable[[GateContext], Check | None]
 def static_screen(ctx: GateContext) -> Check:
     name, target = "static screen", ctx.target
     entry, problems = entry_path(target), []
+    # A repository's own code is judged by what a candidate changes in it.
+    original = files(target, frozen_code(target)) if target.layout is not None else {}
     for path, text in files(target, ctx.source).items():
         where = f"{path}: " if is_multi_file(target) else ""
         try:
             function = target.function if path == entry else None
-            findings = screen(text, function, target.arity, target.layout is not None)
+            in_package = target.layout is not None
+            findings = screen_change(text, original.get(path), function, target.arity, in_package)
             problems += [f"{where}{finding}" for finding in findings]
         except SyntaxError as exc:
             problems.append(f"{where}syntax error at line {exc.lineno}: {exc.msg}")
