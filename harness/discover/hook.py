@@ -12,6 +12,7 @@ import cProfile
 import hashlib
 import json
 import os
+import random
 import sys
 import threading
 from pathlib import Path
@@ -63,6 +64,8 @@ class Recorder:
         self._open: dict[int, tuple[list[Any], str]] = {}
         self.calls: dict[str, dict[str, dict[str, Any]]] = {}
         self.problems: dict[str, dict[str, int]] = {}
+        self._seen: dict[str, int] = {}  # calls returned, per function
+        self._random = random.Random(0)  # the same workload records the same sample
 
     def event(self, frame: FrameType, kind: str, result: Any) -> None:
         if kind not in ("call", "return"):
@@ -96,15 +99,28 @@ class Recorder:
 
     def _leave(self, key: str, objects: list[Any], before: str, result: Any) -> None:
         calls = self.calls.setdefault(key, {})
+        self._seen[key] = seen = self._seen.get(key, 0) + 1
         digest = hashlib.blake2b(before.encode(), digest_size=12).hexdigest()
-        if digest in calls or len(calls) >= MAX_CALLS_PER_FUNCTION:
+        victim = None if digest in calls else self._victim(list(calls), seen)
+        if victim is None:
             return
         try:
             after = json.dumps(encode(objects, "arguments"))
             output = encode(result)
         except (PlainDataError, ValueError, RecursionError) as exc:
             return self._problem(key, f"output: {_short(exc)}")
+        calls.pop(victim, None)
         calls[digest] = {"args": json.loads(before), "output": output, "mutates": after != before}
+
+    def _victim(self, digests: list[str], seen: int) -> str | None:
+        """Reservoir sampling over the calls seen: "" for a free slot, the recorded call this one
+        replaces, or None to skip it. Every call has the same chance to be kept, wherever in the
+        workload it comes (the first calls of a suite that walks its inputs in order are not the
+        inputs a function meets)."""
+        if len(digests) < MAX_CALLS_PER_FUNCTION:
+            return ""
+        index = self._random.randrange(seen)
+        return digests[index] if index < MAX_CALLS_PER_FUNCTION else None
 
     def _problem(self, key: str, reason: str) -> None:
         counts = self.problems.setdefault(key, {})

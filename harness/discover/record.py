@@ -4,6 +4,7 @@ whether the function changes its arguments."""
 
 import json
 import os
+import random
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,15 @@ def record_calls(
     mode = {"HARNESS_PROBE_RECORD": "", "HARNESS_PROBE_TARGETS": json.dumps(wanted)}
     run = run_probe(copy, workload, mode, timeout)
     recordings = {key: Recording(spot) for key, spot in keys.items()}
-    for report in run.reports:
+    _collect(recordings, run.reports)
+    for recording in recordings.values():
+        recording.calls = _sample(recording.calls)
+    return list(recordings.values())
+
+
+def _collect(recordings: dict[str, Recording], reports: list[Any]) -> None:
+    """Every process's recorded calls and problems, by function."""
+    for report in reports:
         for key, calls in report["calls"].items():
             if key in recordings:
                 _add_calls(recordings[key], calls)
@@ -54,16 +63,24 @@ def record_calls(
                 for reason, count in reasons.items():
                     problems = recordings[key].problems
                     problems[reason] = problems.get(reason, 0) + count
-    return list(recordings.values())
 
 
 def _add_calls(recording: Recording, calls: list[dict[str, Any]]) -> None:
     seen = {json.dumps(call["args"]) for call in recording.calls}
     for call in calls:
         text = json.dumps(call["args"])
-        if text not in seen and len(recording.calls) < MAX_CALLS_PER_FUNCTION:
+        if text not in seen:
             seen.add(text)
             recording.calls.append(call)
+
+
+def _sample(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """At most MAX_CALLS_PER_FUNCTION of the processes' calls, drawn evenly from all of them
+    (each process kept a sample of its own), in the order they came."""
+    if len(calls) <= MAX_CALLS_PER_FUNCTION:
+        return calls
+    kept = sorted(random.Random(0).sample(range(len(calls)), MAX_CALLS_PER_FUNCTION))
+    return [calls[index] for index in kept]
 
 
 def write_inputs(recording: Recording, path: Path) -> None:
