@@ -131,10 +131,11 @@ def keep_reference(target: Target, folder: Path) -> Target:
 def _target_config(target: RepoTarget, layout: RepoLayout) -> TargetConfig:
     data = target.model_dump(exclude={"name", "import_root", "inputs"})
     data["reference"] = f"{layout.entry.relative_to(layout.root)}:{data['entry'].split(':')[1]}"
+    generated = target.inputs.generator is not None  # else recorded calls are the inputs
     inputs = InputsConfig(
         generator=target.inputs.generator or "",
-        small_sizes=[],
-        bench_sizes=[0],
-        property_examples=0 if target.inputs.generator is None else 60,
+        small_sizes=target.inputs.small_sizes if generated else [],
+        bench_sizes=target.inputs.bench_sizes if generated else [0],
+        property_examples=60 if generated else 0,
     )
     return TargetConfig.model_validate(data | {"inputs": inputs.model_dump()})

@@ -1,5 +1,7 @@
 """`harness.toml`: a repository's targets, as `harness init` writes them; unknown keys refused."""
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from harness.targets.config import EquivalenceConfig, LimitsConfig
@@ -15,6 +17,14 @@ class RepoInputs(_Strict):
     )
     generator: str | None = Field(
         None, description="Optional module of the user's with generate(rng, size) / edge_cases()."
+    )
+    small_sizes: list[Annotated[int, Field(ge=0)]] = Field(
+        [0, 1, 2, 3, 5, 8], description="Sizes the generator is asked for correctness cases."
+    )
+    bench_sizes: list[Annotated[int, Field(ge=0)]] = Field(
+        [200],
+        min_length=1,
+        description="Sizes the generator is asked for timing, when no calls were recorded.",
     )
 
 
