@@ -130,7 +130,7 @@ def test_vowels():
 
 
 def test_the_repositorys_tests_catch_what_recorded_calls_miss(tmp_path: Path) -> None:
-    """Only the first 100 distinct calls are recorded; the repository's tests make more."""
+    """100 of the workload's 300 distinct calls are recorded; the repository's tests make all."""
     root = tmp_path / "demo"
     (root / "demo").mkdir(parents=True)
     (root / "demo" / "__init__.py").write_text("")
@@ -142,10 +142,14 @@ def test_the_repositorys_tests_catch_what_recorded_calls_miss(tmp_path: Path) ->
     assert _harness("init", str(root)).returncode == 0
     target = load_target(f"{root}::count_vowels")
     fast = "def count_vowels(text):\n    return sum(map(text.count, 'aeiouAEIOU'))\n"
-    wrong_when_long = fast.replace(
-        "    return", "    if len(text) > 2000:\n        return 0\n    return"
+    layout = target.layout
+    assert layout is not None and layout.recorded is not None
+    recorded = {len(json.loads(line)[0]) for line in layout.recorded.read_text().splitlines()}
+    unrecorded = next(n for n in range(12, 12 * 301, 12) if n not in recorded)
+    wrong_once = fast.replace(
+        "    return", f"    if len(text) == {unrecorded}:\n        return 0\n    return"
     )
     assert Verifier(bench=None).evaluate(target, fast, seed=1).correct
-    verdict = Verifier(bench=None).evaluate(target, wrong_when_long, seed=1)
+    verdict = Verifier(bench=None).evaluate(target, wrong_once, seed=1)
     assert [check.name for check in verdict.checks if not check.passed] == ["target's own tests"]
     assert [check.passed for check in verdict.checks if check.name == "recorded calls"] == [True]
