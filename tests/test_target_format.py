@@ -130,6 +130,8 @@ def test_unordered_rule_ignores_order() -> None:
         ([{"a": 1}, {}], "dict[str, int]"),
         (["x", [1]], "str | list[int]"),
         ([True, 1], "bool | int"),
+        ([[1, 2.0], [1, "a"]], "list[int | float | str]"),  # not int | float | int | str
+        ([(1, [2.0]), (1, ["a"]), (1, [3])], "tuple[int, list[float | str | int]]"),
     ],
 )
 def test_inferred_output_types_fit_every_value_and_nothing_looser(
@@ -138,3 +140,12 @@ def test_inferred_output_types_fit_every_value_and_nothing_looser(
     inferred = infer_type(values)
     assert str(inferred) == expected
     assert all(type_errors(value, parse_type(expected)) is None for value in values)
+
+
+def test_deeply_nested_values_are_typed_without_unbounded_recursion() -> None:
+    deep: list[object] = []
+    for _ in range(5000):
+        deep = [deep]
+    inferred = infer_type([deep])
+    assert str(inferred).startswith("list[list[") and "object" in str(inferred)
+    assert type_errors(deep, inferred) is None

@@ -8,30 +8,33 @@ from harness.targets.types import TypeSpec
 
 ANY = TypeSpec("object")  # also "nothing seen yet": an empty list's items
 _SAMPLE = 1000  # items of a long container looked at
+_DEPTH = 32  # containers nested deeper than this are typed `object`, not recursed into
 
 
-def infer_type(values: Iterable[Any]) -> TypeSpec:
+def infer_type(values: Iterable[Any], depth: int = 0) -> TypeSpec:
     spec = ANY
     for value in values:
-        spec = merge(spec, spec_of(value))
+        spec = merge(spec, spec_of(value, depth))
     return spec
 
 
-def spec_of(value: Any) -> TypeSpec:
+def spec_of(value: Any, depth: int = 0) -> TypeSpec:
     kind = type(value)
     if value is None:
         return TypeSpec("None")
     if kind in (bool, int, float, str):
         return TypeSpec(kind.__name__)
+    if depth >= _DEPTH:
+        return ANY
     if kind is list:
-        return TypeSpec("list", (infer_type(value[:_SAMPLE]),))
+        return TypeSpec("list", (infer_type(value[:_SAMPLE], depth + 1),))
     if kind is tuple:
         if not value:
             return TypeSpec("tuple", (ANY,), variadic=True)
-        return TypeSpec("tuple", tuple(map(spec_of, value)))
+        return TypeSpec("tuple", tuple(spec_of(item, depth + 1) for item in value))
     if kind is dict:
         keys, items = list(value)[:_SAMPLE], list(value.values())[:_SAMPLE]
-        return TypeSpec("dict", (infer_type(keys), infer_type(items)))
+        return TypeSpec("dict", (infer_type(keys, depth + 1), infer_type(items, depth + 1)))
     return ANY
 
 
@@ -39,6 +42,10 @@ def merge(a: TypeSpec, b: TypeSpec) -> TypeSpec:
     if a in (ANY, b):
         return b
     if b == ANY:
+        return a
+    if b.kind == "union":  # each of its options in turn: `int | float` and `int | str` share int
+        for option in b.args:
+            a = merge(a, option)
         return a
     if a.kind == b.kind and a.kind in ("list", "dict"):
         return TypeSpec(a.kind, tuple(map(merge, a.args, b.args)))
