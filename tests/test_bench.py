@@ -101,8 +101,10 @@ def test_time_hidden_outside_the_timer_is_rejected() -> None:
 
 
 def test_in_process_speedup_the_wall_clock_does_not_see_is_rejected() -> None:
-    outcome = _outcome([0.12] * 5, [0.10] * 5, [0.07] * 5, [0.05] * 5)
-    check = speed_check(_report(outcome, 2.0, 0.92), BenchSettings())
+    # the timer saves 20 ms a round, the wall clock 5 ms: 15 ms moved outside the timer, more than
+    # half the saving, less than the hidden-time limit (25 ms); more in tests/test_wall_clock.py
+    outcome = _outcome([0.12] * 5, [0.10] * 5, [0.115] * 5, [0.08] * 5)
+    check = speed_check(_report(outcome, 1.25, 1.04), BenchSettings())
     assert not check.passed and "wall clock" in check.detail
 
 

@@ -106,7 +106,10 @@ def test_init_then_a_session_lands_only_the_faster_correct_change(
     # Two candidates are asked for at once, so which answer each gets is up to the threads.
     by_status = {c["status"]: c for c in candidates}
     assert sorted(by_status) == ["accepted", "rejected"], candidates
-    assert "recorded call" in by_status["rejected"]["reason"]  # the wrong one, by the original
+    # The wrong one, by the original's answers or the repository's tests (a call showing it may
+    # be in the holdout, which no verdict before the final acceptance uses).
+    reason = by_status["rejected"]["reason"]
+    assert reason.startswith(("recorded calls", "property-based", "target's own tests")), reason
     assert by_status["accepted"]["source"] == fast
     branch = result["branch"]
     assert _git(repo, "show", f"{branch}:{PACKAGE}/__init__.py") == fast.strip()

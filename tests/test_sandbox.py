@@ -8,11 +8,12 @@ import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from harness.sandbox.codec import Instance, decode
 from harness.sandbox.limits import Limits
 from harness.sandbox.process import CallResult, SandboxError, SandboxProcess, SandboxSpec
-from harness.sandbox.worker import decode
 
 
 @pytest.fixture
@@ -133,14 +134,24 @@ def test_printed_replies_cannot_forge_results(run) -> None:
     assert result.ok and result.output == [9]
 
 
-def test_non_plain_outputs_are_type_errors(run) -> None:
+def test_objects_come_back_as_data_and_their_methods_never_run_here(run) -> None:
     always_equal = (
         "class E:\n    def __eq__(self, o):\n        return True\ndef f(x):\n    return E()\n"
     )
-    assert run(always_equal).kind == "type"
-    assert run("import numpy as np\ndef f(x):\n    return np.zeros(2)\n").kind == "type"
-    assert run("class L(list):\n    pass\ndef f(x):\n    return L([1])\n").kind == "type"
+    result = run(always_equal)
+    assert result.ok and type(result.output) is Instance and result.output.path == "mod:E"
+    assert result.output != Instance("mod:F", "object", None, {})  # E.__eq__ is not consulted
+    array = run("import numpy as np\ndef f(x):\n    return np.zeros(2, dtype=np.int8)\n").output
+    assert type(array) is np.ndarray and array.dtype == np.int8
+    subclass = run("class L(list):\n    pass\ndef f(x):\n    return L([1])\n").output
+    assert (subclass.path, subclass.base, subclass.items) == ("mod:L", "list", [1])
+
+
+def test_what_the_codec_cannot_carry_is_a_type_error(run) -> None:
     assert run("def f(x):\n    return (i for i in x)\n").kind == "type"
+    assert run("def f(x):\n    return lambda: x\n").kind == "type"
+    objects = "import numpy as np\ndef f(x):\n    return np.array([None], dtype=object)\n"
+    assert run(objects).kind == "type"
 
 
 def test_secrets_in_the_environment_do_not_reach_the_child(run, monkeypatch) -> None:

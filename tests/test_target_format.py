@@ -3,9 +3,11 @@
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from harness.errors import ConfigError
+from harness.sandbox.codec import Instance
 from harness.targets.config import EquivalenceConfig
 from harness.targets.equivalence import compare
 from harness.targets.infer import infer_type
@@ -94,8 +96,20 @@ def test_type_errors_name_the_path_and_type() -> None:
 
 
 def test_unsupported_type_is_a_config_error() -> None:
-    with pytest.raises(ConfigError, match="unsupported output type"):
-        parse_type("set[int]")
+    for text in ["Point", "list[int, str]", "tuple[int, ...", "set[int, str]"]:
+        with pytest.raises(ConfigError, match="unsupported output type"):
+            parse_type(text)
+
+
+def test_classes_arrays_and_sets_are_types_by_import_path() -> None:
+    assert type_errors(np.zeros(2), parse_type("numpy.ndarray")) is None
+    assert type_errors([1], parse_type("numpy.ndarray")) == (
+        "output: expected numpy.ndarray, got list"
+    )
+    point = Instance("geo.shapes:Point", "object", None, {"x": 1})
+    assert type_errors(point, parse_type("geo.shapes.Point | None")) is None
+    assert type_errors({1, 2}, parse_type("set[int]")) is None
+    assert type_errors({1, "a"}, parse_type("set[int]")) is not None
 
 
 def test_exact_rule_tells_int_from_float() -> None:
@@ -149,3 +163,29 @@ def test_deeply_nested_values_are_typed_without_unbounded_recursion() -> None:
     inferred = infer_type([deep])
     assert str(inferred).startswith("list[list[") and "object" in str(inferred)
     assert type_errors(deep, inferred) is None
+
+
+def test_arrays_match_on_dtype_and_shape_exactly_and_values_by_the_rule() -> None:
+    exact, close = EquivalenceConfig(rule="exact"), EquivalenceConfig(rule="allclose", rtol=1e-9)
+    grid = np.arange(6.0).reshape(2, 3)
+    nudged = grid.copy()
+    nudged[1, 2] += 1e-12
+    assert compare(grid, grid.astype(np.float32), close) == (
+        "output: expected dtype float64, got float32"
+    )
+    assert compare(grid, grid.T.copy(), close) == "output: expected shape (2, 3), got (3, 2)"
+    assert compare(grid, nudged, close) is None
+    assert compare(grid, nudged, exact) is not None
+    assert "first at [1, 2]" in str(compare(grid, nudged, exact))
+
+
+def test_objects_match_on_class_and_attributes_by_the_rule() -> None:
+    close = EquivalenceConfig(rule="allclose", rtol=1e-9)
+
+    def point(x: float) -> Instance:
+        return Instance("geo:Point", "object", None, {"x": x})
+
+    assert compare(point(1.0), point(1.0 + 1e-12), close) is None
+    assert compare(point(1.0), point(1.5), close) == "output.x: expected 1.0, got 1.5"
+    other = Instance("geo:Vector", "object", None, {"x": 1.0})
+    assert compare(point(1.0), other, close) == "output: expected a geo.Point, got a geo.Vector"

@@ -69,10 +69,17 @@ class SideRecord:
     times: list[float] = field(default_factory=list)
     wall: list[float] = field(default_factory=list)  # per block, seen from the parent
     timed: list[float] = field(default_factory=list)  # per block, inside the timer
-    # Per round: the wall time seen from the parent minus the timed call.
+    # Per round: the wall time seen from the parent minus the timed call. Round k of every side
+    # (here and in `times`) timed the same input, next to each other in time.
     untimed: list[float] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def round_walls(self) -> list[float]:
+        """Per round, the wall time seen from the parent: the timed call and everything else the
+        round took (handing its input over, setup and teardown, the parent's answer)."""
+        return [timed + untimed for timed, untimed in zip(self.times, self.untimed, strict=False)]
 
 
 @dataclass

@@ -1,6 +1,11 @@
 """`harness init`: profile a repository's workload, rank its hot functions, record real calls to
-the top ones and write `harness.toml` (plus the recorded inputs under `.harness/`)."""
+the top ones and write `harness.toml` (plus the recorded inputs under `.harness/`).
 
+Only usable targets are written: the unchanged original of each passes the correctness gate a
+candidate goes through, and the test command is one that passed, in the sandbox, with the original
+code in place."""
+
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
@@ -9,50 +14,50 @@ from rich.table import Table
 
 from harness.discover.config import render
 from harness.discover.describe import repo_target
-from harness.discover.probe import repo_copy, run_probe
+from harness.discover.probe import ProbeRun, Workload, WorkloadFailed, repo_copy, run_probe
 from harness.discover.rank import Hotspot, rank
 from harness.discover.record import Recording, record_calls, write_inputs
-from harness.discover.validate import check_target
-from harness.discover.workload import choose_workload, test_files
+from harness.discover.validate import check_target, judge_original, run_tests
+from harness.discover.workload import (
+    PYTEST,
+    benchmark_files,
+    choose_workload,
+    test_files,
+    without_missing_plugins,
+)
 from harness.errors import HarnessError
 from harness.paths import CONFIG_FILE, HARNESS_DIR, INPUTS_DIR
 from harness.targets.repo_config import RepoConfig, RepoTarget
 from harness.targets.tree import tracked_files
 
 SHOWN = 10
-_TESTS = "python -m pytest -q -p no:cacheprovider"
+
+
+@dataclass
+class Outcome:
+    """What init decided about each hot function, for the table it prints."""
+
+    top: int
+    spots: list[Hotspot] = field(default_factory=list)
+    written: set[str] = field(default_factory=set)  # entries of the targets written
+    reasons: dict[str, str] = field(default_factory=dict)  # entry -> why not, in a few words
+
+    def status(self, spot: Hotspot) -> str:
+        if spot.entry in self.written:
+            return "yes"
+        return f"no: {spot.problem or self.reasons.get(spot.entry, f'not in the top {self.top}')}"
 
 
 def init_repo(
     repo: Path, workload: str | None, top: int, timeout: float, force: bool, console: Console
 ) -> Path:
     repo = _checked(repo, force)
-    chosen_workload = choose_workload(repo, workload)
-    console.print(
-        f"profiling {chosen_workload.why} in a sandbox (no network, a copy of the checkout): "
-        f"[bold]{escape(chosen_workload.command)}[/]"
-    )
-    with repo_copy(repo) as copy:
-        profile = run_probe(copy, chosen_workload, {"HARNESS_PROBE_PROFILE": ""}, timeout)
-        spots = rank(profile.reports, copy)
-        console.print(hotspot_table(spots[:SHOWN]))
-        chosen = _choose(spots, top)
-        console.print(f"recording calls to {', '.join(spot.entry for spot in chosen)}")
-        recordings = record_calls(copy, chosen_workload, chosen, timeout)
-    targets = _targets(repo, recordings, console)
-    path = repo / CONFIG_FILE
-    previous = path.read_text() if path.exists() else None  # a --force run replaces it
-    # The checks load the targets from the file itself; a failed check must not leave it behind.
-    path.write_text(render(RepoConfig(workload=chosen_workload.command, target=targets)))
+    outcome = Outcome(top)
     try:
-        targets = _checked_targets(repo, targets, console)
-    except BaseException:
-        if previous is None:
-            path.unlink()
-        else:
-            path.write_text(previous)
-        raise
-    path.write_text(render(RepoConfig(workload=chosen_workload.command, target=targets)))
+        path, targets = _init(repo, choose_workload(repo, workload), outcome, timeout, console)
+    finally:
+        if outcome.spots:
+            console.print(hotspot_table(outcome.spots[:SHOWN], outcome))
     names = ", ".join(target.name for target in targets)
     console.print(f"wrote {path} with {len(targets)} target(s): {names}")
     first = f"{repo}::{targets[0].name}"
@@ -60,7 +65,84 @@ def init_repo(
     return path
 
 
-def _checked_targets(repo: Path, targets: list[RepoTarget], console: Console) -> list[RepoTarget]:
+def _init(
+    repo: Path, workload: Workload, outcome: Outcome, timeout: float, console: Console
+) -> tuple[Path, list[RepoTarget]]:
+    console.print(
+        f"profiling {workload.why} in a sandbox (no network, a copy of the checkout): "
+        f"[bold]{escape(workload.command)}[/]"
+    )
+    with repo_copy(repo) as copy:
+        workload, profile = _profiled(copy, workload, timeout, console)
+        outcome.spots = rank(profile.reports, copy)
+        chosen = _choose(outcome.spots, outcome.top)
+        console.print(f"recording calls to {', '.join(spot.entry for spot in chosen)}")
+        recordings = record_calls(copy, workload, chosen, timeout)
+    targets = _targets(repo, recordings, outcome, console)
+    path = repo / CONFIG_FILE
+    previous = path.read_text() if path.exists() else None  # a --force run replaces it
+    try:  # the checks load the targets from the file itself
+        targets = _usable(repo, workload.command, targets, outcome, console)
+    except BaseException:  # a failed check must not leave the file behind
+        _restore(path, previous)
+        raise
+    outcome.written = {target.entry for target in targets}
+    return path, targets
+
+
+def _restore(path: Path, previous: str | None) -> None:
+    if previous is None:
+        path.unlink(missing_ok=True)
+    else:
+        path.write_text(previous)
+
+
+def _profiled(
+    copy: Path, workload: Workload, timeout: float, console: Console
+) -> tuple[Workload, ProbeRun]:
+    """The profile of the workload; a pytest run that fails on `addopts` options of plugins
+    that are not installed runs again without them (each retry leaves out more)."""
+    while True:
+        try:
+            return workload, run_probe(copy, workload, {"HARNESS_PROBE_PROFILE": ""}, timeout)
+        except WorkloadFailed as failure:
+            command, dropped = without_missing_plugins(copy, workload.command, failure.output)
+            if not dropped:
+                raise
+            console.print(_without_note(dropped, command), markup=False)
+            workload = Workload(command, workload.why)
+
+
+def _without_note(dropped: list[str], command: str) -> str:
+    return (
+        f"pytest's addopts ask for plugins that are not installed; left out "
+        f"{', '.join(dropped)}: {command}"
+    )
+
+
+def _usable(
+    repo: Path, workload: str, targets: list[RepoTarget], outcome: Outcome, console: Console
+) -> list[RepoTarget]:
+    """The targets as verdicts will see them, written to harness.toml step by step: calls the
+    original raises on dropped, those whose original fails the gate left out, the tests run."""
+    _write(repo, workload, targets)
+    targets = _checked_targets(repo, targets, outcome, console)
+    _write(repo, workload, targets)
+    targets = _judged(repo, targets, outcome, console)
+    _write(repo, workload, targets)
+    command = _test_command(repo, targets[0].name, console)
+    targets = [target.model_copy(update={"test_command": command}) for target in targets]
+    _write(repo, workload, targets)
+    return targets
+
+
+def _write(repo: Path, workload: str, targets: list[RepoTarget]) -> None:
+    (repo / CONFIG_FILE).write_text(render(RepoConfig(workload=workload, target=targets)))
+
+
+def _checked_targets(
+    repo: Path, targets: list[RepoTarget], outcome: Outcome, console: Console
+) -> list[RepoTarget]:
     """Each target as its verdicts will see it; those left with no usable call are dropped."""
     checked = [check_target(repo, target) for target in targets]
     for result in checked:
@@ -69,10 +151,51 @@ def _checked_targets(repo: Path, targets: list[RepoTarget], console: Console) ->
                 f"{result.target.name}: {result.dropped} recorded call(s) dropped: the original "
                 "raises on them"
             )
+        if not result.kept:
+            outcome.reasons[result.target.entry] = "raises on every recorded call"
     usable = [result.target for result in checked if result.kept]
     if not usable:
         raise HarnessError("the original raises on every recorded call; give another --workload")
     return usable
+
+
+def _judged(
+    repo: Path, targets: list[RepoTarget], outcome: Outcome, console: Console
+) -> list[RepoTarget]:
+    """The targets whose unchanged original passes the correctness gate as a candidate."""
+    usable = []
+    for target in targets:
+        if (reason := judge_original(repo, target.name)) is None:
+            usable.append(target)
+            continue
+        outcome.reasons[target.entry] = "its original fails verification"
+        console.print(
+            f"{target.name}: not written: its unchanged original fails verification: {reason}",
+            markup=False,
+        )
+    if not usable:
+        raise HarnessError(
+            "no target's unchanged original passes verification (see above); give a workload "
+            "that exercises other functions with --workload"
+        )
+    return usable
+
+
+def _test_command(repo: Path, name: str, console: Console) -> str | None:
+    """The repository's test command, if it passes in the sandbox with the original code in
+    place (without the addopts options of plugins that are not installed, if need be)."""
+    if not test_files(repo):
+        return None
+    # Its benchmarks check their results once each; timing them is not the tests' job.
+    command = f"{PYTEST} --benchmark-disable" if benchmark_files(repo) else PYTEST
+    while not (result := run_tests(repo, name, command)).passed:
+        command, dropped = without_missing_plugins(repo, command, result.output)
+        if not dropped:
+            console.print(f"no test_command written: {result.detail}", markup=False)
+            return None
+        console.print(_without_note(dropped, command), markup=False)
+    console.print(f"test_command: {result.detail}", markup=False)
+    return command
 
 
 def _checked(repo: Path, force: bool) -> Path:
@@ -101,17 +224,19 @@ def _choose(spots: list[Hotspot], top: int) -> list[Hotspot]:
     return eligible
 
 
-def _targets(repo: Path, recordings: list[Recording], console: Console) -> list[RepoTarget]:
-    tests = _TESTS if test_files(repo) else None
+def _targets(
+    repo: Path, recordings: list[Recording], outcome: Outcome, console: Console
+) -> list[RepoTarget]:
     targets: list[RepoTarget] = []
     for recording in recordings:
         entry = recording.hotspot.entry
         console.print(f"{entry}: {recording.summary()}", markup=False)
         if not recording.calls:
+            outcome.reasons[entry] = "no call recorded"
             continue
         name = _unique(recording.hotspot.name, {t.name for t in targets})
         write_inputs(recording, repo / INPUTS_DIR / f"{name}.jsonl")
-        targets.append(repo_target(repo, recording, name, tests))
+        targets.append(repo_target(repo, recording, name, None))
     if not targets:
         raise HarnessError(
             "no call to the hot functions could be recorded as plain data (see above); give a "
@@ -128,20 +253,25 @@ def _unique(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def hotspot_table(spots: list[Hotspot]) -> Table:
+def hotspot_table(spots: list[Hotspot], outcome: Outcome) -> Table:
     table = Table(
         title="Where the workload spent its time (the repository's own code)",
-        caption="Targets are module-level functions whose calls can be recorded as plain data.",
+        caption="Targets are module-level functions whose calls can be recorded as plain data "
+        "and whose unchanged original passes verification.",
     )
-    for column in ("function", "file:line", "calls", "own s", "total s", "target?"):
-        table.add_column(column, justify="right" if column.endswith((" s", "calls")) else "left")
+    # Names and places are never cut: the reasons wrap first, and a name too wide folds.
+    for column in ("function", "file:line"):
+        table.add_column(column, overflow="fold")
+    for column in ("calls", "own s", "total s"):
+        table.add_column(column, justify="right", no_wrap=True)
+    table.add_column("target?", overflow="fold")
     for spot in spots:
         table.add_row(
-            spot.entry if spot.module else spot.name,
-            f"{spot.file}:{spot.line}",
+            escape(spot.entry if spot.module else spot.name),
+            escape(f"{spot.file}:{spot.line}"),
             str(spot.calls),
             f"{spot.own:.3f}",
             f"{spot.total:.3f}",
-            "yes" if spot.problem is None else f"no: {spot.problem}",
+            escape(outcome.status(spot)),
         )
     return table

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from harness.discover.record import Recording, outputs
 from harness.paths import INPUTS_DIR
-from harness.sandbox.worker import decode
+from harness.sandbox.codec import decode
 from harness.targets.infer import infer_type
 from harness.targets.repo_config import RepoInputs, RepoTarget
 from harness.targets.tree import import_roots

@@ -9,6 +9,7 @@ only, so nothing the workload produced is ever unpickled or evaluated by harness
 
 import atexit
 import cProfile
+import dis
 import hashlib
 import json
 import os
@@ -16,41 +17,63 @@ import random
 import sys
 import threading
 from pathlib import Path
-from types import CodeType, FrameType
+from types import CodeType, FrameType, FunctionType
 from typing import Any
 
-from harness.sandbox.worker import PlainDataError, encode
+from harness.sandbox.codec import Keywords, PlainDataError, encode
 
 MAX_CALLS_PER_FUNCTION = 100
 MAX_CALL_BYTES = 256 * 1024
-_VARIADIC = 0x04 | 0x08  # CO_VARARGS | CO_VARKEYWORDS
+_VARARGS, _VARKEYWORDS, _GENERATOR = 0x04, 0x08, 0x20
+_ASYNC = 0x80 | 0x100 | 0x200  # coroutines and async generators
+_RESUME = dis.opmap["RESUME"]
+_FACTORIES_KEPT = 10_000
 
 
 def install() -> None:
+    ours: Any = None
     if folder := os.environ.get("HARNESS_PROBE_PROFILE"):
-        _profile(Path(folder))
+        ours = _profile(Path(folder))
     elif folder := os.environ.get("HARNESS_PROBE_RECORD"):
         wanted = json.loads(os.environ.get("HARNESS_PROBE_TARGETS", "[]"))
         recorder = Recorder(Path(folder), {(t["file"], t["line"], t["name"]) for t in wanted})
         sys.setprofile(recorder.event)
         threading.setprofile(recorder.event)
         atexit.register(recorder.write)
+        ours = recorder.event
+    # Tools that pause the profiler they find while they measure (pytest-benchmark's fixture
+    # does: `prev = sys.getprofile(); sys.setprofile(None) ... sys.setprofile(prev)`) must not
+    # find harness's: the measured calls are the workload, and on 3.11 `sys.getprofile()` hands
+    # out the C profiler's object, which `sys.setprofile` then calls as a Python function
+    # ("'Profile' object is not callable"). The workload sees the profiler it set itself.
+    if ours is not None:
+        real = sys.getprofile
+        sys.getprofile = lambda: None if (found := real()) == ours else found
 
 
-def _profile(folder: Path) -> None:
+def _profile(folder: Path) -> cProfile.Profile:
     profiler = cProfile.Profile()
 
     def write() -> None:
         profiler.disable()
-        profiler.create_stats()
+        # One row per function: a module imported twice (under two names) has two code objects
+        # with the same label, which pstats' table would keep only one of.
+        sums: dict[tuple[str, int, str], list[float]] = {}
+        for entry in profiler.getstats():
+            if isinstance(code := entry.code, CodeType):
+                where = (code.co_filename, code.co_firstlineno, code.co_name)
+                row = sums.setdefault(where, [0, 0.0, 0.0])
+                row[0], row[1] = row[0] + entry.callcount, row[1] + entry.inlinetime
+                row[2] += entry.totaltime
         rows = [
             {"file": file, "line": line, "name": name, "calls": calls, "own": own, "total": total}
-            for (file, line, name), (_, calls, own, total, _) in profiler.stats.items()
+            for (file, line, name), (calls, own, total) in sums.items()
         ]
         (folder / f"{os.getpid()}.json").write_text(json.dumps(rows))
 
     atexit.register(write)
     profiler.enable()
+    return profiler
 
 
 class Recorder:
@@ -66,17 +89,22 @@ class Recorder:
         self.problems: dict[str, dict[str, int]] = {}
         self._seen: dict[str, int] = {}  # calls returned, per function
         self._random = random.Random(0)  # the same workload records the same sample
+        # A watched closure's captured values (by identity) -> its factory's arguments.
+        self._factories: dict[tuple[int, ...], tuple[FunctionType, list[Any]]] = {}
 
     def event(self, frame: FrameType, kind: str, result: Any) -> None:
         if kind not in ("call", "return"):
             return
+        if kind == "return" and type(result) is FunctionType and result.__closure__:
+            self._made(frame, result)
         key = self._key(frame.f_code)
         if key is None:
             return
         if kind == "call":
             self._enter(frame, key)
         elif (opened := self._open.pop(id(frame), None)) is not None:
-            self._leave(key, *opened, result)
+            # A generator returns here at its first yield: its output is not known yet.
+            self._leave(key, *opened, None if frame.f_code.co_flags & _GENERATOR else result)
 
     def _key(self, code: CodeType) -> str | None:
         if code not in self._keys:
@@ -86,9 +114,16 @@ class Recorder:
 
     def _enter(self, frame: FrameType, key: str) -> None:
         code = frame.f_code
-        if code.co_flags & _VARIADIC or code.co_kwonlyargcount:
-            return self._problem(key, "takes *args, **kwargs or keyword-only arguments")
-        objects = [frame.f_locals[name] for name in code.co_varnames[: code.co_argcount]]
+        if code.co_flags & _ASYNC:
+            return self._problem(key, "is async")
+        if code.co_flags & _GENERATOR and not _starting(frame):
+            return None  # a generator resumed after a yield: its call was seen already
+        objects = _arguments(frame)
+        if "<locals>" in code.co_qualname:
+            made = self._factories.get(tuple(id(frame.f_locals[n]) for n in code.co_freevars))
+            if made is None:
+                return self._problem(key, "a closure not made by a module-level function")
+            objects = [made[1], *objects]  # the factory's arguments rebuild the closure
         try:
             arguments = json.dumps(encode(objects, "arguments"))
         except (PlainDataError, ValueError, RecursionError) as exc:
@@ -96,6 +131,23 @@ class Recorder:
         if len(arguments) > MAX_CALL_BYTES:
             return self._problem(key, f"arguments larger than {MAX_CALL_BYTES // 1024} KiB")
         self._open[id(frame)] = (objects, arguments)
+
+    def _made(self, factory: FrameType, closure: FunctionType) -> None:
+        """A module-level function returned a watched closure: remember its arguments."""
+        code = closure.__code__
+        if (
+            self._key(code) is None
+            or code.co_qualname != f"{factory.f_code.co_qualname}.<locals>.{code.co_name}"
+        ):
+            return
+        try:
+            captured = tuple(id(cell.cell_contents) for cell in closure.__closure__ or ())
+        except ValueError:  # a captured name not bound yet
+            return
+        if len(self._factories) >= _FACTORIES_KEPT:
+            del self._factories[next(iter(self._factories))]
+        # The closure is kept alive with its entry, so the identities stay its own.
+        self._factories[captured] = (closure, _arguments(factory))
 
     def _leave(self, key: str, objects: list[Any], before: str, result: Any) -> None:
         calls = self.calls.setdefault(key, {})
@@ -133,6 +185,28 @@ class Recorder:
             "problems": self.problems,
         }
         (self.folder / f"{os.getpid()}.json").write_text(json.dumps(data))
+
+
+def _arguments(frame: FrameType) -> list[Any]:
+    """A call's arguments as harness passes them: positional ones (a method's receiver and a
+    classmethod's class first, `*args` spread), then keyword-only ones and `**kwargs` as one
+    trailing `Keywords`."""
+    code, local = frame.f_code, frame.f_locals
+    names = iter(code.co_varnames)
+    objects = [local[next(names)] for _ in range(code.co_argcount)]
+    keyword_names = [next(names) for _ in range(code.co_kwonlyargcount)]
+    keywords = Keywords((name, local[name]) for name in keyword_names)
+    if code.co_flags & _VARARGS:
+        objects += local[next(names)]
+    if code.co_flags & _VARKEYWORDS:
+        keywords.update(local[next(names)])
+    return [*objects, keywords] if keywords else objects
+
+
+def _starting(frame: FrameType) -> bool:
+    """Whether a generator's frame is at its start, not resuming after a yield (RESUME 0)."""
+    at = frame.f_lasti
+    return frame.f_code.co_code[at] == _RESUME and frame.f_code.co_code[at + 1] == 0
 
 
 def _short(exc: BaseException) -> str:

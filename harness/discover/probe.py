@@ -19,6 +19,7 @@ from harness.errors import HarnessError
 from harness.sandbox.boundary import Box, python_argv, run_boxed
 from harness.sandbox.limits import child_env
 from harness.targets.tree import copy_working_tree, import_roots
+from harness.verify.target_tests import failure_cause
 
 _SITECUSTOMIZE = "from harness.discover import hook\nhook.install()\n"
 # The hook's package, which the workload's box shows read-only.
@@ -29,6 +30,14 @@ _HARNESS_SOURCE = Path(__file__).resolve().parents[1]
 class Workload:
     command: str
     why: str  # how it was chosen, for the user
+
+
+class WorkloadFailed(HarnessError):
+    """The workload exited with an error; `output` is what it printed."""
+
+    def __init__(self, message: str, output: str) -> None:
+        super().__init__(message)
+        self.output = output
 
 
 @dataclass
@@ -85,9 +94,9 @@ def _run(copy: Path, workload: Workload, env: dict[str, str], timeout: float, bo
             "with --workload or a longer --timeout"
         ) from None
     if done.returncode != 0:
-        lines = (done.stdout + done.stderr).decode(errors="replace").strip().splitlines()
-        last = lines[-1] if lines else "(no output)"
-        raise HarnessError(
-            f"workload `{workload.command}` failed with exit code {done.returncode}: {last[:200]}; "
-            "fix it or give another with --workload"
+        output = (done.stdout + done.stderr).decode(errors="replace")
+        raise WorkloadFailed(
+            f"workload `{workload.command}` failed with exit code {done.returncode}: "
+            f"{failure_cause(output)}; fix it or give another with --workload",
+            output,
         )

@@ -7,7 +7,7 @@ kept but cannot become a target says why.
 import ast
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -55,22 +55,34 @@ class _Definition:
 
 
 def rank(reports: Iterable[list[dict[str, Any]]], copy: Path) -> list[Hotspot]:
-    """Every profiled function of the repository, the most own time first."""
-    merged: dict[tuple[str, int, str], list[float]] = {}
-    for rows in reports:
-        for row in rows:
-            key = (row["file"], int(row["line"]), row["name"])
-            sums = merged.setdefault(key, [0, 0.0, 0.0])
+    """Every profiled function of the repository, the most own time first; one row per
+    function, however many processes ran it and under whichever path they imported it."""
+    rows: dict[tuple[str, int, str], list[float]] = {}
+    for report in reports:
+        for row in report:
+            sums = rows.setdefault((row["file"], int(row["line"]), row["name"]), [0, 0.0, 0.0])
             for index, field in enumerate(("calls", "own", "total")):
                 sums[index] += row[field]
-    spots = [_hotspot(key, sums, copy) for key, sums in merged.items()]
-    found = [spot for spot in spots if spot is not None]
-    return sorted(found, key=lambda spot: spot.own, reverse=True)
+    merged: dict[tuple[str, str], Hotspot] = {}
+    for key, sums in rows.items():
+        if (spot := _hotspot(key, sums, copy)) is not None:
+            same = merged.get((spot.file, spot.name))
+            merged[(spot.file, spot.name)] = spot if same is None else _added(same, spot)
+    return sorted(merged.values(), key=lambda spot: spot.own, reverse=True)
+
+
+def _added(first: Hotspot, second: Hotspot) -> Hotspot:
+    return replace(
+        first,
+        calls=first.calls + second.calls,
+        own=first.own + second.own,
+        total=first.total + second.total,
+    )
 
 
 def _hotspot(key: tuple[str, int, str], sums: list[float], copy: Path) -> Hotspot | None:
     file, line, name = key
-    relative = _ours(Path(file), copy)
+    relative = _ours(file, copy)
     if relative is None or name.startswith("<"):
         return None
     definition = _definitions(str(copy / relative)).get(line)
@@ -79,14 +91,17 @@ def _hotspot(key: tuple[str, int, str], sums: list[float], copy: Path) -> Hotspo
     module = _module_name(copy, copy / relative)
     problem = _problem(definition, module)
     calls, own, total = int(sums[0]), sums[1], sums[2]
-    return Hotspot(str(relative), line, definition.qualname, module, calls, own, total, problem)
+    return Hotspot(
+        relative.as_posix(), line, definition.qualname, module, calls, own, total, problem
+    )
 
 
-def _ours(path: Path, copy: Path) -> Path | None:
-    """The path inside the repository, if the file is the repository's own non-test code."""
+def _ours(file: str, copy: Path) -> Path | None:
+    """The path inside the repository, if the file is the repository's own non-test code (a
+    relative name is relative to the copy, where the workload ran)."""
     try:
-        relative = path.resolve().relative_to(copy.resolve())
-    except ValueError:
+        relative = (copy / file).resolve().relative_to(copy.resolve())
+    except (ValueError, OSError):
         return None
     name = relative.name
     if _NOT_OURS & set(relative.parts[:-1]) or name == "conftest.py":

@@ -12,7 +12,7 @@ from typing import Any
 from harness.discover.hook import MAX_CALLS_PER_FUNCTION
 from harness.discover.probe import Workload, run_probe
 from harness.discover.rank import Hotspot
-from harness.sandbox.worker import decode
+from harness.sandbox.codec import decode
 
 
 @dataclass

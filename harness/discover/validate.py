@@ -1,22 +1,26 @@
 """Check a freshly written repository target the way a verdict will use it: the frozen original
 must import in its own process and answer each recorded call. Calls on which it fails (it raised
 while the workload ran; the recorder cannot tell) are dropped, and the output type is taken from
-what it really returns."""
+what it really returns. Then the unchanged original goes through the correctness gate a candidate
+goes through, and the repository's tests run once against it in the sandbox."""
 
 import json
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from harness.errors import HarnessError
+from harness.sandbox.codec import encode
 from harness.sandbox.process import SandboxError, SandboxProcess
-from harness.sandbox.worker import encode
+from harness.targets.code import baseline_code
 from harness.targets.infer import infer_type
 from harness.targets.inputs import InputSource
 from harness.targets.layout import reference_spec
 from harness.targets.repo import SEPARATOR, load_repo_target
 from harness.targets.repo_config import RepoTarget
+from harness.verify.gate import Verifier
+from harness.verify.target_tests import TestRun
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,8 @@ class Checked:
 def check_target(repo: Path, written: RepoTarget) -> Checked:
     target = load_repo_target(f"{repo}{SEPARATOR}{written.name}")
     assert target.layout is not None and target.layout.recorded is not None
-    calls = [case.args for case in InputSource(target).recorded_cases()]
+    source = InputSource(target)  # every recorded call, the holdout too
+    calls = [case.args for case in [*source.recorded_cases(), *source.holdout_cases()]]
     timeout = target.config.limits.call_timeout_seconds
     with (
         tempfile.TemporaryDirectory(prefix="harness-check-") as tmp,
@@ -53,3 +58,32 @@ def check_target(repo: Path, written: RepoTarget) -> Checked:
 def _rewrite(path: Path, calls: list[list[Any]]) -> None:
     lines = [json.dumps(encode(args, "arguments")) + "\n" for args in calls]
     path.write_text("".join(lines), encoding="utf-8")
+
+
+def judge_original(repo: Path, name: str) -> str | None:
+    """Why the gate rejects the target's unchanged original as a candidate, or None if it
+    passes. Correctness stages only (no benchmark); the repository's tests run once, apart."""
+    target = load_repo_target(f"{repo}{SEPARATOR}{name}")
+    untested = replace(target, config=target.config.model_copy(update={"test_command": None}))
+    verdict = Verifier(bench=None).evaluate(untested, baseline_code(target), seed=0)
+    return None if verdict.correct else "; ".join(verdict.reasons)
+
+
+@dataclass(frozen=True)
+class TestOutcome:
+    passed: bool
+    detail: str  # the command and its last line, or what went wrong
+    output: str  # all it printed
+
+
+def run_tests(repo: Path, name: str, command: str) -> TestOutcome:
+    """`command` in the sandbox, in a copy of the repository with the original code in place,
+    as a verdict runs a target's tests."""
+    target = load_repo_target(f"{repo}{SEPARATOR}{name}")
+    with tempfile.TemporaryDirectory(prefix="harness-tests-") as tmp:
+        run = TestRun(target, baseline_code(target), command, Path(tmp))
+        try:
+            passed, detail = run.result()
+        finally:
+            run.stop()
+    return TestOutcome(passed, detail, run.output)

@@ -143,4 +143,9 @@ def _equivalence(target: Target) -> str:
         )
     if rule.rule == "unordered":
         return "the same items in any order"
+    if rule.rule == "checker":
+        return (
+            "any valid answer: a checker judges the output against the reference's (valid "
+            "outputs are not unique here), with the same types"
+        )
     return "exactly equal, with the same types"

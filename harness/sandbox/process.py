@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from harness.sandbox.boundary import Box, PopenOptions, Running, current
+from harness.sandbox.codec import decode, encode
 from harness.sandbox.limits import Limits, child_env, set_limits
-from harness.sandbox.worker import decode, encode
 
 WORKER = Path(__file__).with_name("worker.py")
+CODEC = WORKER.with_name("codec")  # a package the worker loads by its path
 _MAX_REPLY_BYTES = 256 * 1024 * 1024
 _PIPE_BYTES = 1024 * 1024
 _STARTUP_SECONDS = 60.0
@@ -39,7 +40,8 @@ _SYSTEM_READ_ROOTS = [
 
 @dataclass(frozen=True)
 class CallResult:
-    """What one call produced. `kind` is ok, exception, type, timeout, crash or protocol."""
+    """What one call produced: `kind` is ok, exception, type, timeout, crash, protocol, or for
+    a check refused (an output not rebuilt safely) or checker (the checker failed)."""
 
     kind: str
     output: Any = None
@@ -66,6 +68,8 @@ class SandboxSpec:
     # First on the import path; a module inside a package needs the folder holding the package.
     import_root: Path | None = None
     batch: bool = False  # each benchmark round is a list of calls (recorded workloads)
+    # The target's checker, `(file, function)`: only ever in a reference's process.
+    checker: tuple[Path, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -131,14 +135,14 @@ class SandboxProcess:
         _widen(self._proc.stdin, self._proc.stdout)
 
     def _view(self) -> Box:
-        """The worker's box: its module's folder and the worker read-only; a scratch folder
+        """The worker's box: its code, the worker (and a checker) read-only; a scratch folder
         of its own at the working directory."""
-        spec = self.spec
+        spec, limits = self.spec, self.spec.limits
         code = (spec.import_root or spec.module_file.parent).resolve()
-        limits = spec.limits
+        checker = (spec.checker[0].resolve(),) if spec.checker else ()
         return Box(
             spec.workdir.resolve(),
-            read_only=(code, WORKER),
+            read_only=(code, WORKER, CODEC, *checker),
             scratch_mb=limits.scratch_mb,
             processes=limits.processes,
         )
@@ -151,19 +155,26 @@ class SandboxProcess:
             raise SandboxError(detail)
 
     def call(self, args: list[Any], timeout: float) -> CallResult:
-        if not self.alive:
-            self.start()
-        self._next_id += 1
-        self._send({"id": self._next_id, "args": encode(args, "arguments")})
-        return self._result(self._read_line(timeout), timeout)
+        return self._ask({"args": encode(args, "arguments")}, timeout)
 
     def profile(self, args: list[Any], timeout: float) -> CallResult:
         """cProfile's table for one call (output is text)."""
+        return self._ask({"op": "profile", "args": encode(args, "arguments")}, timeout)
+
+    def check(self, args: list[Any], output: Any, expected: Any, timeout: float) -> CallResult:
+        """The checker on another process's `output`: True, False or the checker's reason."""
+        request = {"op": "check", "args": encode(args, "arguments"), "output": encode(output)}
+        return self._ask(request | {"expected": encode(expected)}, timeout)
+
+    def _ask(self, request: dict[str, Any], timeout: float) -> CallResult:
+        self._open(request)
+        return self._result(self._read_line(timeout), timeout)
+
+    def _open(self, request: dict[str, Any]) -> None:
         if not self.alive:
             self.start()
         self._next_id += 1
-        self._send({"id": self._next_id, "op": "profile", "args": encode(args, "arguments")})
-        return self._result(self._read_line(timeout), timeout)
+        self._send_line(json.dumps({"id": self._next_id, **request}))
 
     def bench(self, name: str, rounds: list[RoundInput], timeout: float) -> BlockResult:
         """Run one timed block; each round's arguments are sent only when the round asks."""
@@ -175,12 +186,7 @@ class SandboxProcess:
 
     def bench_open(self, name: str, rounds: int, timeout: float) -> None:
         """Start a timed block of `rounds` and wait until the child asks for the first input."""
-        if not self.alive:
-            self.start()
-        self._next_id += 1
-        self._send(
-            {"id": self._next_id, "op": "bench", "name": name, "warmup": 0, "rounds": rounds}
-        )
+        self._open({"op": "bench", "name": name, "warmup": 0, "rounds": rounds})
         self._bench_timeout, self._bench_deadline = timeout, time.monotonic() + timeout
         self._bench_line = self._read_line(timeout)
 
@@ -217,9 +223,6 @@ class SandboxProcess:
             with contextlib.suppress(OSError):  # a thread that just ended
                 os.sched_setaffinity(int(task.name), cores)
 
-    def _send(self, message: dict[str, Any]) -> None:
-        self._send_line(json.dumps(message))
-
     def _send_line(self, line: str) -> None:
         assert self._proc is not None and self._proc.stdin is not None
         with contextlib.suppress(BrokenPipeError):  # a dead child is reported by the next read
@@ -239,7 +242,7 @@ class SandboxProcess:
             if reply["ok"]:
                 output, args_after = decode(reply.get("output")), decode(reply.get("args_after"))
                 kept = [decode(item) for item in reply.get("kept", [])]
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
             self.kill()
             problem = f"unreadable reply from the candidate process: {exc}"
             return CallResult("protocol", error=problem)
@@ -336,6 +339,7 @@ class SandboxProcess:
             "blocked_imports": list(spec.blocked_imports),
             "preload": list(spec.preload),
             "batch": spec.batch,
+            "checker": [str(spec.checker[0]), spec.checker[1]] if spec.checker else None,
         }
 
 

@@ -1,15 +1,13 @@
 """The child side of the sandbox: imports one module and serves calls to one function.
 
 Run as `python -I worker.py CONFIG_JSON`; it must not import harness (the candidate must not reach
-it), so it uses the standard library only. The parent imports this file too, for the codec.
+it), so it loads harness's value codec (the `codec` package beside it) by its path.
 
 Requests and replies are JSON lines on private copies of stdin/stdout; fds 0 and 1 are pointed
 elsewhere before the module is imported, so what the module prints cannot forge a reply.
 """
 
 import _thread
-import array
-import binascii
 import builtins
 import contextlib
 import gc
@@ -21,7 +19,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from types import SimpleNamespace
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
 from pytest_benchmark import fixture as _fixture_module
@@ -34,12 +32,6 @@ _TIMER = time.perf_counter
 _DUMPS, _LOADS = json.dumps, json.loads
 
 _PLAIN_SCALARS = (bool, int, float, str)
-_SCALAR_SET = {bool, int, float, str, type(None)}
-_FLOAT_SET = {float}
-# Lists of this many floats or more travel as the base64 of their IEEE-754 bytes: exact, and far
-# quicker to decode than float text. The codec's functions are bound here, before any import.
-_PACKED, _PACK_MIN = "__f64__", 16
-_array, _a2b_base64, _b2a_base64 = array.array, binascii.a2b_base64, binascii.b2a_base64
 _DENIED_EVENT_PREFIXES = (
     "socket.",
     "subprocess.",
@@ -73,62 +65,6 @@ _PATH_EVENTS = {
     "shutil.copyfile": 2,
     "shutil.move": 2,
 }
-
-
-class PlainDataError(TypeError):
-    """A value that is not plain builtin data (list, tuple, dict, str, int, float, bool, None)."""
-
-
-def encode(value: Any, path: str = "output") -> Any:
-    """Turn plain data into JSON-able form, keeping tuples and non-str dict keys apart."""
-    kind = type(value)
-    if value is None or kind in _PLAIN_SCALARS:
-        return value
-    if kind is list:
-        types = set(map(type, value))
-        if types == _FLOAT_SET and len(value) >= _PACK_MIN:  # parsing float text is slow
-            return {_PACKED: _b2a_base64(_array("d", value).tobytes(), newline=False).decode()}
-        if types <= _SCALAR_SET:  # fast path: a flat list of plain scalars
-            return value
-        return [encode(item, f"{path}[{i}]") for i, item in enumerate(value)]
-    if kind is tuple:
-        return {"__tuple__": [encode(item, f"{path}[{i}]") for i, item in enumerate(value)]}
-    if kind is dict:
-        return {
-            "__dict__": [[encode(k, path), encode(v, f"{path}[{k!r}]")] for k, v in value.items()]
-        }
-    name = (
-        kind.__qualname__
-        if kind.__module__ == "builtins"
-        else f"{kind.__module__}.{kind.__qualname__}"
-    )
-    raise PlainDataError(f"{path} is a {name}, not plain builtin data")
-
-
-def decode(value: Any) -> Any:
-    if type(value) is list:
-        if set(map(type, value)) <= _SCALAR_SET:
-            return value
-        return [decode(item) for item in value]
-    if type(value) is dict:
-        if "__tuple__" in value:
-            return tuple(decode(item) for item in value["__tuple__"])
-        if _PACKED in value:
-            return _unpack(value[_PACKED])
-        return {decode(k): decode(v) for k, v in value["__dict__"]}
-    return value
-
-
-def _unpack(text: Any) -> list[float]:
-    """A packed float list; raises ValueError if it is malformed (it may come from a candidate)."""
-    if type(text) is not str:
-        raise ValueError("packed floats must be a base64 string")
-    raw = _a2b_base64(text, strict_mode=True)
-    if len(raw) % 8:
-        raise ValueError("packed floats must be a whole number of 8-byte values")
-    floats = _array("d")
-    floats.frombytes(raw)
-    return floats.tolist()
 
 
 def _inside(path: Any, roots: list[str]) -> bool:
@@ -189,6 +125,21 @@ def _load(module_file: str, module_name: str) -> Any:
     return module
 
 
+def _load_codec() -> ModuleType:
+    """harness's value codec, the package beside this file (harness itself is not importable);
+    registered under a private name so its relative imports resolve."""
+    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "codec")
+    spec = importlib.util.spec_from_file_location(
+        "_harness_codec", os.path.join(folder, "__init__.py"), submodule_search_locations=[folder]
+    )
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {folder}")
+    codec = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = codec
+    spec.loader.exec_module(codec)
+    return codec
+
+
 def _same_file(a: Any, b: str) -> bool:
     return isinstance(a, str) and os.path.realpath(a) == os.path.realpath(b)
 
@@ -204,8 +155,8 @@ class _Watch:
     after import and after every request; any replacement is reported as tampering.
     """
 
-    def __init__(self) -> None:
-        modules = [time, gc, builtins, json, json.encoder, json.decoder]
+    def __init__(self, codec: ModuleType) -> None:
+        modules = [time, gc, builtins, json, json.encoder, json.decoder, codec]
         spaces = [*modules, _fixture_module, _stats_module, BenchmarkFixture]
         spaces += [_stats_module.Stats, _stats_module.Metadata, sys.modules["__main__"]]
         self._spaces = {getattr(space, "__name__", str(space)): space for space in spaces}
@@ -219,7 +170,9 @@ class _Watch:
             f"replaced {space}.{name}"
             for space, before in self._before.items()
             for name, value in vars(self._spaces[space]).items()
-            if before.get(name, _MISSING) is not value and name not in _VOLATILE
+            if before.get(name, _MISSING) is not value
+            and name not in _VOLATILE
+            and f"{space}.{name}" not in _RESET_BY_STDLIB
         ]
         if self._gettrace() is not None or self._getprofile() is not None:
             found.append("installed a trace or profile function")
@@ -233,17 +186,30 @@ class _Watch:
 
 _MISSING = object()
 _VOLATILE = {"__annotations__", "_", "__warningregistry__"}
+# `time.tzset()` (called by `strptime`, pandas and others) sets these anew: not tampering.
+_RESET_BY_STDLIB = {"time.tzname", "time.timezone", "time.altzone", "time.daylight"}
 
 
 class _Server:
-    """Serves `call` and `bench` requests for one function over the private pipes."""
+    """Serves `call`, `bench`, `profile` and (in a reference's process) `check` requests for one
+    function over the private pipes."""
 
     def __init__(
-        self, function: Callable[..., Any], requests: Any, replies: Any, watch: _Watch, batch: bool
+        self,
+        function: Callable[..., Any],
+        codec: ModuleType,
+        pipes: tuple[Any, Any],
+        watch: _Watch,
+        config: dict[str, Any],
     ):
-        self.function, self.requests, self.replies, self.watch = function, requests, replies, watch
+        self.function, self.codec, self.watch = function, codec, watch
+        self.requests, self.replies = pipes
+        self.encode, self.rebuild = codec.encode, codec.rebuild
         self.dumps, self.loads = _DUMPS, _LOADS
-        self.batch = batch  # a timed round is a list of calls, not one call's arguments
+        # A timed round is a list of calls, not one call's arguments.
+        self.batch = bool(config.get("batch"))
+        self.checker_path: list[str] | None = config.get("checker")  # [file, function]
+        self.checker: Callable[..., Any] | None = None
 
     def send(self, message: dict[str, Any]) -> None:
         self.replies.write(self.dumps(message) + "\n")
@@ -252,12 +218,11 @@ class _Server:
     def serve(self) -> None:
         for line in self.requests:
             request = self.loads(line)
-            handler = {"bench": self.bench, "profile": self.profile}.get(
-                request.get("op", ""), self.call
-            )
+            handlers = {"bench": self.bench, "profile": self.profile, "check": self.check}
+            handler = handlers.get(request.get("op", ""), self.call)
             try:
                 reply = handler(request)
-            except (PlainDataError, RecursionError) as exc:
+            except (self.codec.PlainDataError, RecursionError) as exc:
                 reply = {"ok": False, "kind": "type", "error": _describe(exc)}
             except BaseException as exc:  # the module's failure, reported, never fatal here
                 reply = {"ok": False, "kind": "exception", "error": _describe(exc)}
@@ -267,9 +232,45 @@ class _Server:
             self.send({"id": request["id"], **reply})
 
     def call(self, request: dict[str, Any]) -> dict[str, Any]:
-        args = decode(request["args"])
-        output = self.function(*args)
+        args = self.rebuild(request["args"])
+        positional, keywords = self.split(args)
+        output = self.function(*positional, **keywords)
+        encode = self.encode
         return {"ok": True, "output": encode(output), "args_after": encode(args, "arguments")}
+
+    def check(self, request: dict[str, Any]) -> dict[str, Any]:
+        """The target's checker on another process's output: its reply (True, False or a
+        reason) is the output. That output is untrusted data: it is rebuilt without importing,
+        constructing or setting through anything it names (kind `refused` otherwise). A checker
+        that cannot load, raises or replies otherwise is the target's fault (kind `checker`)."""
+        try:
+            checker = self.load_checker()
+        except BaseException as exc:
+            return {"ok": False, "kind": "checker", "error": f"cannot load: {_describe(exc)}"}
+        args, expected = self.rebuild(request["args"]), self.rebuild(request["expected"])
+        try:
+            output = self.rebuild(request["output"], untrusted=True)
+        except (ValueError, TypeError, AttributeError, KeyError) as exc:
+            return {"ok": False, "kind": "refused", "error": _describe(exc)}
+        try:
+            verdict = checker(args, output, expected)
+        except BaseException as exc:
+            return {"ok": False, "kind": "checker", "error": f"raised {_describe(exc)}"}
+        if type(verdict) not in (bool, str):
+            problem = f"returned a {type(verdict).__name__}, not True, False or a reason (str)"
+            return {"ok": False, "kind": "checker", "error": problem}
+        return {"ok": True, "output": verdict, "args_after": None}
+
+    def load_checker(self) -> Callable[..., Any]:
+        if self.checker is None:
+            if not self.checker_path:
+                raise RuntimeError("this process has no checker")
+            path, name = self.checker_path
+            self.checker = getattr(_load(path, "_harness_checker"), name)
+        return self.checker
+
+    def split(self, args: list[Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        return self.codec.split(args)  # type: ignore[no-any-return]
 
     def profile(self, request: dict[str, Any]) -> dict[str, Any]:
         """Where one call spends its time: cProfile's table, the costliest functions first."""
@@ -278,7 +279,8 @@ class _Server:
         import pstats
 
         profiler = cProfile.Profile()
-        profiler.runcall(self.function, *decode(request["args"]))
+        positional, keywords = self.split(self.rebuild(request["args"]))
+        profiler.runcall(self.function, *positional, **keywords)
         text = io.StringIO()
         pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(12)
         return {"ok": True, "output": text.getvalue()[-4000:], "args_after": None}
@@ -290,22 +292,25 @@ class _Server:
         keep = [False]
         function = self.function
 
-        def timed(*args: Any) -> None:
-            box[0] = function(*args)
+        def timed(*args: Any, **keywords: Any) -> None:
+            box[0] = function(*args, **keywords)
 
         def timed_calls(*calls: Any) -> None:
-            box[0] = [function(*call) for call in calls]
+            box[0] = [function(*args, **keywords) for args, keywords in calls]
 
         def setup() -> tuple[tuple[Any, ...], dict[str, Any]]:
             self.send({"id": request["id"], "setup": True})
             message = self.loads(self.requests.readline())
             keep[0] = message["keep"]
-            return tuple(decode(message["args"])), {}
+            args = self.rebuild(message["args"])
+            if self.batch:
+                return tuple(self.split(call) for call in args), {}
+            return self.split(args)
 
-        def teardown(*args: Any) -> None:
+        def teardown(*args: Any, **keywords: Any) -> None:
             output, box[0] = box[0], None
             if keep[0]:  # the parent picked this round in secret; its output must be plain data
-                kept.append(encode(output))
+                kept.append(self.encode(output))
 
         fixture = self._fixture(request["name"])
         fixture.pedantic(
@@ -360,7 +365,8 @@ def main() -> None:
         with contextlib.suppress(ImportError):  # an optional library that is not installed
             importlib.import_module(name)
     sys.path[:] = [config["module_dir"], *(p for p in sys.path if _inside(p, config["path_roots"]))]
-    watch = _Watch()
+    codec = _load_codec()
+    watch = _Watch(codec)
     if config["sandboxed"]:
         sys.addaudithook(
             _guard(
@@ -371,9 +377,8 @@ def main() -> None:
             )
         )
     try:
-        function = getattr(_load(config["module_file"], config["module_name"]), config["function"])
-        if not callable(function):
-            raise TypeError(f"{config['function']} is not callable")
+        module = _load(config["module_file"], config["module_name"])
+        function = codec.entry(module, config["function"])
         problems = watch.problems()
         if problems:
             raise RuntimeError("tampered with the measuring machinery: " + "; ".join(problems))
@@ -381,7 +386,7 @@ def main() -> None:
         replies.write(_DUMPS({"ready": False, "error": _describe(exc)}) + "\n")
         replies.flush()
         return
-    server = _Server(function, requests, replies, watch, bool(config.get("batch")))
+    server = _Server(function, codec, (requests, replies), watch, config)
     server.send({"ready": True})
     server.serve()
 

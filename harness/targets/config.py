@@ -9,10 +9,21 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+CHECKER = "checker"  # the rule that asks the target's own checker
+
+
 class EquivalenceConfig(_Strict):
-    rule: str = Field("exact", description="`exact`, `allclose`, or a named comparator.")
+    rule: str = Field(
+        "exact", description="`exact`, `allclose`, `unordered`, or `checker` (the target's own)."
+    )
     rtol: float = Field(0.0, ge=0, description="Relative tolerance for `allclose`.")
     atol: float = Field(0.0, ge=0, description="Absolute tolerance for `allclose`.")
+    checker: str | None = Field(
+        None,
+        pattern=r"^.+\.py:[A-Za-z_]\w*$",
+        description="`path.py:function`, `check(args, output, reference_output) -> bool | str`, "
+        "run in the reference's process; only with rule `checker`.",
+    )
 
 
 class InputsConfig(_Strict):

@@ -1,7 +1,9 @@
 """Equivalence rules: is a candidate's output the same as the reference's?
 
 Each rule returns None when the outputs are equivalent, else a short description of the first
-difference. Values are decoded plain data; exact types are compared too, so `1` never equals `1.0`.
+difference. Values are decoded data (`harness.sandbox.codec`): exact types are compared too, so `1`
+never equals `1.0`; an array's dtype and shape must match exactly and its values by the rule; an
+object's class and attributes are compared as data, never with its own `__eq__`.
 """
 
 import math
@@ -11,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from harness.registry import Registry
+from harness.sandbox.codec import Instance, dotted, type_name
 from harness.targets.config import EquivalenceConfig
 
 Comparator = Callable[[Any, Any, EquivalenceConfig], str | None]
@@ -19,7 +22,13 @@ comparators: Registry[Comparator] = Registry("equivalence rule")
 
 def _walk(expected: Any, actual: Any, leaf: Callable[[Any, Any], bool], path: str) -> str | None:
     if type(expected) is not type(actual):
-        return f"{path}: expected {type(expected).__name__}, got {type(actual).__name__}"
+        return f"{path}: expected {type_name(expected)}, got {type_name(actual)}"
+    if type(expected) is np.ndarray:
+        return _arrays(expected, actual, leaf, path)
+    if type(expected) is Instance:
+        return _instances(expected, actual, leaf, path)
+    if isinstance(expected, set | frozenset):
+        return None if expected == actual else f"{path}: expected {expected!r}, got {actual!r}"
     if isinstance(expected, list | tuple):
         if len(expected) != len(actual):
             return f"{path}: expected length {len(expected)}, got {len(actual)}"
@@ -42,21 +51,60 @@ def _walk(expected: Any, actual: Any, leaf: Callable[[Any, Any], bool], path: st
     return None if leaf(expected, actual) else f"{path}: expected {expected!r}, got {actual!r}"
 
 
+def _arrays(expected: Any, actual: Any, leaf: Callable[[Any, Any], bool], path: str) -> str | None:
+    if expected.dtype != actual.dtype:
+        return f"{path}: expected dtype {expected.dtype}, got {actual.dtype}"
+    if expected.shape != actual.shape:
+        return f"{path}: expected shape {expected.shape}, got {actual.shape}"
+    rule = getattr(leaf, "vector", _vector_equal) if expected.dtype.kind in "fc" else _array_equal
+    same = np.asarray(rule(expected, actual))
+    if same.all():
+        return None
+    where = tuple(int(i) for i in np.argwhere(~same)[0]) if same.ndim else ()
+    return (
+        f"{path}: {int((~same).sum())} of {expected.size} values differ, first at {list(where)}: "
+        f"expected {expected[where]!r}, got {actual[where]!r}"
+    )
+
+
+def _array_equal(expected: Any, actual: Any) -> Any:
+    if expected.dtype.names:  # structured: whole records compared
+        return expected == actual
+    return np.asarray(expected == actual)
+
+
+def _instances(
+    expected: Instance, actual: Instance, leaf: Callable[[Any, Any], bool], path: str
+) -> str | None:
+    if (expected.path, expected.base) != (actual.path, actual.base):
+        return f"{path}: expected a {dotted(expected.path)}, got a {dotted(actual.path)}"
+    if expected.state.keys() != actual.state.keys():
+        want, got = sorted(expected.state), sorted(actual.state)
+        return f"{path}: expected attributes {want}, got {got}"
+    difference = _walk(expected.items, actual.items, leaf, path)
+    for name in expected.state:
+        difference = difference or _walk(
+            expected.state[name], actual.state[name], leaf, f"{path}.{name}"
+        )
+    return difference
+
+
 def _same_floats(expected: Any, actual: Any, leaf: Callable[[Any, Any], bool]) -> bool:
     """Fast path for long float vectors: numpy applies `leaf`'s rule; on failure the walk runs."""
     if len(expected) < 64 or not set(map(type, expected)) == set(map(type, actual)) == {float}:
         return False
     rule = getattr(leaf, "vector", None)
-    return rule is not None and bool(rule(np.array(expected), np.array(actual)))
+    return rule is not None and bool(np.all(rule(np.array(expected), np.array(actual))))
 
 
-def _vector_equal(expected: Any, actual: Any) -> bool:
-    return bool(np.array_equal(expected, actual, equal_nan=True))
+def _vector_equal(expected: Any, actual: Any) -> Any:
+    """Elementwise: equal, or both NaN."""
+    return (expected == actual) | (np.isnan(expected) & np.isnan(actual))
 
 
 def _equal(expected: Any, actual: Any) -> bool:
-    if isinstance(expected, float) and math.isnan(expected):
-        return math.isnan(actual)
+    if isinstance(expected, float | np.floating) and math.isnan(expected):
+        return bool(math.isnan(actual))
     return bool(expected == actual)
 
 
@@ -71,15 +119,15 @@ def exact(expected: Any, actual: Any, config: EquivalenceConfig) -> str | None:
 @comparators.register("allclose")
 def allclose(expected: Any, actual: Any, config: EquivalenceConfig) -> str | None:
     def close(want: Any, got: Any) -> bool:
-        if isinstance(want, float) and math.isfinite(want) and math.isfinite(got):
-            return bool(abs(got - want) <= config.atol + config.rtol * abs(want))
+        if isinstance(want, float | np.floating) and math.isfinite(want) and math.isfinite(got):
+            return bool(abs(got - want) <= config.atol + config.rtol * abs(float(want)))
         return _equal(want, got)
 
-    def close_vector(want: Any, got: Any) -> bool:
+    def close_vector(want: Any, got: Any) -> Any:
         finite = np.isfinite(want) & np.isfinite(got)
-        near = np.abs(got - want) <= config.atol + config.rtol * np.abs(want)
-        same = (want == got) | (np.isnan(want) & np.isnan(got))
-        return bool(np.all(np.where(finite, near, same)))
+        with np.errstate(over="ignore", invalid="ignore"):
+            near = np.abs(got - want) <= config.atol + config.rtol * np.abs(want)
+        return np.where(finite, near, _vector_equal(want, got))
 
     close.vector = close_vector  # type: ignore[attr-defined]
     return _walk(expected, actual, close, "output")

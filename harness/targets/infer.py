@@ -4,7 +4,9 @@ outputs were recorded rather than declared."""
 from collections.abc import Iterable
 from typing import Any
 
-from harness.targets.types import TypeSpec
+from harness.errors import ConfigError
+from harness.sandbox.codec import type_name
+from harness.targets.types import TypeSpec, parse_type
 
 ANY = TypeSpec("object")  # also "nothing seen yet": an empty list's items
 _SAMPLE = 1000  # items of a long container looked at
@@ -35,7 +37,18 @@ def spec_of(value: Any, depth: int = 0) -> TypeSpec:
     if kind is dict:
         keys, items = list(value)[:_SAMPLE], list(value.values())[:_SAMPLE]
         return TypeSpec("dict", (infer_type(keys, depth + 1), infer_type(items, depth + 1)))
-    return ANY
+    if kind in (set, frozenset):
+        return TypeSpec(kind.__name__, (infer_type(list(value)[:_SAMPLE], depth + 1),))
+    return _named(value)
+
+
+def _named(value: Any) -> TypeSpec:
+    """Any other value by its type's name (`numpy.ndarray`, `pkg.mod.Point`), when the type
+    syntax can spell it (a class nested in a function cannot be), else `object`."""
+    try:
+        return parse_type(type_name(value))
+    except ConfigError:
+        return ANY
 
 
 def merge(a: TypeSpec, b: TypeSpec) -> TypeSpec:

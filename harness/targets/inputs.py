@@ -6,6 +6,7 @@ argument lists.
 """
 
 import copy
+import hashlib
 import importlib.util
 import json
 import random
@@ -18,7 +19,8 @@ from typing import Any
 from hypothesis.strategies import SearchStrategy
 
 from harness.errors import ConfigError
-from harness.sandbox.worker import decode
+from harness.sandbox.codec import Keywords, decode, encode
+from harness.targets.derived import call_strategy
 from harness.targets.loader import Target
 
 
@@ -38,10 +40,18 @@ class InputSource:
         self.target = target
         self._module = _load_module(target) if target.config.inputs.generator else None
         recorded = target.layout.recorded if target.layout is not None else None
-        self._recorded = _read_recorded(recorded) if recorded is not None else []
+        calls = _read_recorded(recorded) if recorded is not None else []
+        self._recorded = [call for call in calls if not _held_out(call, len(calls))]
+        self._holdout = [call for call in calls if _held_out(call, len(calls))]
 
     def recorded_cases(self) -> list[Case]:
+        """The recorded calls a verdict checks and times, and a prompt may show; the holdout is
+        not among them."""
         return [Case(f"recorded call #{i}", args) for i, args in enumerate(self._recorded)]
+
+    def holdout_cases(self) -> list[Case]:
+        """Recorded calls kept apart: never shown to a model, for final acceptance only."""
+        return [Case(f"holdout call #{i}", args) for i, args in enumerate(self._holdout)]
 
     def edge_cases(self) -> list[Case]:
         if self._module is None:
@@ -78,7 +88,11 @@ class InputSource:
         return calls
 
     def strategy(self) -> SearchStrategy[list[Any]] | None:
-        make = getattr(self._module, "strategy", None) if self._module is not None else None
+        """The generator's own strategy; without a generator, calls derived from the recorded
+        ones (the holdout left out)."""
+        if self._module is None:
+            return call_strategy(self._recorded)
+        make = getattr(self._module, "strategy", None)
         return None if make is None else make()
 
     def _function(self, name: str) -> Callable[..., Any]:
@@ -89,7 +103,10 @@ class InputSource:
         return function
 
     def _checked(self, args: Any) -> list[Any]:
-        if type(args) is not list or len(args) != self.target.arity:
+        positional = (
+            args[:-1] if type(args) is list and args and type(args[-1]) is Keywords else args
+        )
+        if type(args) is not list or len(positional) != self.target.arity:
             raise ConfigError(
                 f"{self.target.name}: the generator must return a list of "
                 f"{self.target.arity} argument(s), got {args!r:.80}"
@@ -106,6 +123,19 @@ def _load_module(target: Target) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+HOLDOUT_SHARE = 5  # one recorded call in this many is held out ...
+HOLDOUT_MIN_CALLS = 10  # ... once there are at least this many
+
+
+def _held_out(call: list[Any], count: int) -> bool:
+    """Whether a recorded call belongs to the holdout: decided by its content, so the split is
+    the same in every process and session and needs no file of its own."""
+    if count < HOLDOUT_MIN_CALLS:
+        return False
+    text = json.dumps(encode(call, "arguments"), sort_keys=True)
+    return hashlib.blake2b(text.encode(), digest_size=8).digest()[0] % HOLDOUT_SHARE == 0
 
 
 def _read_recorded(path: Path) -> list[list[Any]]:

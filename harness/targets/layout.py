@@ -89,6 +89,7 @@ def reference_spec(target: "Target", workdir: Path, purpose: Purpose = "call") -
             workdir,
             sandboxed=False,
             limits=limits,
+            checker=target.checker,
         )
     module_file = layout.snapshot.parent / layout.entry.relative_to(layout.package.parent)
     return SandboxSpec(
@@ -100,4 +101,5 @@ def reference_spec(target: "Target", workdir: Path, purpose: Purpose = "call") -
         limits=limits,
         import_root=layout.snapshot.parent,
         batch=target.replays_calls,
+        checker=target.checker,
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from harness.config_file import read_config
 from harness.errors import ConfigError
-from harness.targets.config import TargetConfig
+from harness.targets.config import CHECKER, EquivalenceConfig, TargetConfig
 from harness.targets.equivalence import comparators
 from harness.targets.layout import RepoLayout
 from harness.targets.types import TypeSpec, parse_type
@@ -41,6 +41,7 @@ class Target:
     output_type: TypeSpec
     arity: int
     layout: RepoLayout | None = None  # set for a function inside a repository's package
+    checker: tuple[Path, str] | None = None  # file and function of rule `checker`
 
     @property
     def address(self) -> str:
@@ -106,6 +107,7 @@ def load_target(name_or_path: str) -> Target:
         reference_function=reference_function,
         output_type=parse_output_type(config.output_type, toml_path),
         arity=signature_arity(config.signature, toml_path),
+        checker=find_checker(config.equivalence, config.editable, toml_path, folder),
     )
     _check_files(target, toml_path)
     return target
@@ -115,12 +117,59 @@ def _read_config(toml_path: Path) -> TargetConfig:
     return read_config(toml_path, TargetConfig, "Target format")
 
 
-def _find_upward(folder: Path, relative: str, toml_path: Path, key: str) -> Path:
-    for base in (folder, *folder.parents):
+def _find_upward(
+    folder: Path, relative: str, toml_path: Path, key: str, upward: bool = True
+) -> Path:
+    for base in (folder, *folder.parents) if upward else (folder,):
         candidate = base / relative
         if candidate.is_file():
             return candidate.resolve()
-    raise ConfigError(f"{toml_path}: {key} file {relative!r} not found in {folder} or above")
+    above = " or above" if upward else ""
+    raise ConfigError(f"{toml_path}: {key} file {relative!r} not found in {folder}{above}")
+
+
+def find_checker(
+    equivalence: EquivalenceConfig,
+    editable: list[str],
+    toml_path: Path,
+    folder: Path,
+    upward: bool = True,
+) -> tuple[Path, str] | None:
+    """The file and function of rule `checker`, found like `reference` (from `folder`, then
+    upward unless not `upward`); None for any other rule."""
+    key = f"{toml_path}: [equivalence]"
+    if (equivalence.rule == CHECKER) != (equivalence.checker is not None):
+        if equivalence.checker is None:
+            raise ConfigError(f'{key} rule "checker" needs checker = "FILE.py:function"')
+        raise ConfigError(
+            f'{key} checker is set, so rule must be "checker", not {equivalence.rule!r}'
+        )
+    if equivalence.checker is None:
+        return None
+    relative, function = equivalence.checker.rsplit(":", 1)
+    path = _find_upward(folder, relative, toml_path, "[equivalence] checker", upward)
+    if path in {(folder / name).resolve() for name in editable}:
+        raise ConfigError(f"{key} checker {relative!r} is editable; a candidate must not change it")
+    if function not in _top_level_names(path, f"{key} checker"):
+        raise ConfigError(f"{key} checker: {path} defines no function {function!r}")
+    return path, function
+
+
+def _top_level_names(path: Path, key: str) -> set[str]:
+    """The names a module defines at its top level, read without running it."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    except (SyntaxError, UnicodeDecodeError, OSError) as exc:
+        raise ConfigError(f"{key}: {path} cannot be read as Python: {exc}") from None
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(target.id for target in node.targets if isinstance(target, ast.Name))
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+    return names
 
 
 def parse_output_type(text: str, toml_path: Path) -> TypeSpec:
@@ -144,9 +193,10 @@ def signature_arity(signature: str, toml_path: Path) -> int:
 
 def _check_files(target: Target, toml_path: Path) -> None:
     try:
-        comparators.get(target.config.equivalence.rule)
+        if target.config.equivalence.rule != CHECKER:
+            comparators.get(target.config.equivalence.rule)
     except ConfigError as exc:
-        raise ConfigError(f"{toml_path}: [equivalence] rule: {exc}") from None
+        raise ConfigError(f"{toml_path}: [equivalence] rule: {exc}; or {CHECKER!r}") from None
     for relative in [*target.config.editable, target.config.inputs.generator]:
         if not (target.folder / relative).is_file():
             raise ConfigError(f"{toml_path}: file {relative!r} not found in {target.folder}")

@@ -16,7 +16,7 @@ from harness.errors import ConfigError
 from harness.paths import CONFIG_FILE
 from harness.targets.config import InputsConfig, TargetConfig
 from harness.targets.layout import RepoLayout
-from harness.targets.loader import Target, parse_output_type, signature_arity
+from harness.targets.loader import Target, find_checker, parse_output_type, signature_arity
 from harness.targets.repo_config import RepoConfig, RepoTarget
 
 SEPARATOR = "::"
@@ -46,6 +46,7 @@ def load_repo_target(name_or_path: str) -> Target:
         output_type=parse_output_type(chosen.output_type, toml_path),
         arity=signature_arity(chosen.signature, toml_path),
         layout=layout,
+        checker=find_checker(chosen.equivalence, chosen.editable, toml_path, repo, upward=False),
     )
 
 
@@ -136,6 +137,6 @@ def _target_config(target: RepoTarget, layout: RepoLayout) -> TargetConfig:
         generator=target.inputs.generator or "",
         small_sizes=target.inputs.small_sizes if generated else [],
         bench_sizes=target.inputs.bench_sizes if generated else [0],
-        property_examples=60 if generated else 0,
+        property_examples=60,  # without a generator, calls derived from the recorded ones
     )
     return TargetConfig.model_validate(data | {"inputs": inputs.model_dump()})

@@ -30,12 +30,30 @@ def _hint(lines: list[str]) -> str:
 
 
 def copy_working_tree(repo: Path, copy: Path) -> None:
-    """The files git tracks, and untracked ones it does not ignore, as they are on disk."""
-    for name in tracked_files(repo):
+    """The files git tracks, and untracked ones it does not ignore, as they are on disk; and the
+    built extension modules git ignores inside the package folders (a package without them runs
+    its slow pure-Python fallback, or does not import)."""
+    names = tracked_files(repo)
+    for name in [*names, *built_extensions(repo, names)]:
         source = repo / name
         if source.is_file():
             (copy / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, copy / name)
+
+
+def built_extensions(repo: Path, names: list[str]) -> list[str]:
+    """Git-ignored `*.so`/`*.pyd` files in a folder of `names` that is an import root or holds
+    an `__init__.py` (not those of build/, a virtualenv or site-packages inside the checkout)."""
+    done = subprocess.run(
+        ["git", "-C", str(repo), "ls-files", "-z", "--others", "--ignored", "--exclude-standard",
+         "--directory", "--no-empty-directory"],
+        capture_output=True,
+        check=False,
+    )  # fmt: skip
+    ignored = [name for name in done.stdout.decode().split("\0") if name.endswith((".so", ".pyd"))]
+    packages = {str(Path(name).parent) for name in names if Path(name).name == "__init__.py"}
+    roots = {str(root.relative_to(repo)) for root in import_roots(repo)}
+    return [name for name in ignored if str(Path(name).parent) in packages | roots]
 
 
 def import_roots(root: Path) -> list[Path]:

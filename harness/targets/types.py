@@ -1,17 +1,23 @@
-"""Output type specs such as `list[tuple[str, int]]`, checked against exact builtin types."""
+"""Output type specs such as `list[tuple[str, int]]` or `numpy.ndarray`, checked against exact
+types: builtins by name, anything else by its import path (`pkg.mod.Point`, `decimal.Decimal`)."""
 
 import ast
 from dataclasses import dataclass
 from typing import Any
 
 from harness.errors import ConfigError
+from harness.sandbox.codec import type_name
 
 _SCALARS: dict[str, type] = {"int": int, "float": float, "str": str, "bool": bool}
+# Checked by name alone (their content is the equivalence rule's business).
+_NAMED = {"bytes", "bytearray", "complex", "callable"}
+_CONTAINERS = {"list": list, "tuple": tuple, "dict": dict, "set": set, "frozenset": frozenset}
 
 
 @dataclass(frozen=True)
 class TypeSpec:
-    """A parsed type: `kind` is a scalar name, `None`, `list`, `tuple`, `dict` or `union`."""
+    """A parsed type: `kind` is a scalar name, `None`, a container (`list`, `tuple`, `dict`, `set`,
+    `frozenset`), `union`, `object`, a name in `_NAMED`, or a dotted import path."""
 
     kind: str
     args: tuple["TypeSpec", ...] = ()
@@ -34,15 +40,18 @@ def parse_type(text: str) -> TypeSpec:
     except (SyntaxError, ValueError) as exc:
         raise ConfigError(
             f"unsupported output type {text!r} ({exc}); use int, float, str, bool, None, "
-            "list[T], tuple[T, ...], tuple[A, B], dict[K, V], A | B and object (any plain data)"
+            "bytes, complex, list[T], tuple[T, ...], tuple[A, B], dict[K, V], set[T], A | B, "
+            "a class by its import path (numpy.ndarray, pkg.mod.Point) and object (anything)"
         ) from None
 
 
 def _from_node(node: ast.expr) -> TypeSpec:
     if isinstance(node, ast.Name) and node.id in _SCALARS:
         return TypeSpec(node.id)
-    if isinstance(node, ast.Name) and node.id == "object":  # any plain data
-        return TypeSpec("object")
+    if isinstance(node, ast.Name) and node.id in {"object", *_NAMED}:
+        return TypeSpec(node.id)
+    if isinstance(node, ast.Attribute):
+        return TypeSpec(ast.unparse(node))
     if isinstance(node, ast.Constant) and node.value is None:
         return TypeSpec("None")
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
@@ -54,8 +63,8 @@ def _from_node(node: ast.expr) -> TypeSpec:
 
 def _generic(name: str, slice_: ast.expr) -> TypeSpec:
     items = list(slice_.elts) if isinstance(slice_, ast.Tuple) else [slice_]
-    if name == "list" and len(items) == 1:
-        return TypeSpec("list", (_from_node(items[0]),))
+    if name in ("list", "set", "frozenset") and len(items) == 1:
+        return TypeSpec(name, (_from_node(items[0]),))
     if name == "dict" and len(items) == 2:
         return TypeSpec("dict", (_from_node(items[0]), _from_node(items[1])))
     if name == "tuple":
@@ -78,7 +87,10 @@ def type_errors(value: Any, spec: TypeSpec, path: str = "output") -> str | None:
     if spec.kind in _SCALARS:
         ok = type(value) is _SCALARS[spec.kind]
         return None if ok else f"{path}: expected {spec.kind}, got {_name(value)}"
-    if type(value).__name__ != spec.kind or type(value) not in (list, tuple, dict):
+    if spec.kind not in _CONTAINERS:
+        ok = _name(value) == spec.kind
+        return None if ok else f"{path}: expected {spec.kind}, got {_name(value)}"
+    if type(value) is not _CONTAINERS[spec.kind]:
         return f"{path}: expected {spec}, got {_name(value)}"
     return _container_errors(value, spec, path)
 
@@ -108,6 +120,4 @@ def _container_errors(value: Any, spec: TypeSpec, path: str) -> str | None:
 
 
 def _name(value: Any) -> str:
-    kind = type(value)
-    module = kind.__module__
-    return kind.__qualname__ if module == "builtins" else f"{module}.{kind.__qualname__}"
+    return type_name(value)

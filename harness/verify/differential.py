@@ -1,19 +1,23 @@
 """Differential testing: the candidate's output against the reference's, one input at a time.
 
 The candidate and the reference run in different processes; the expected output never enters the
-candidate's process. Results arrive as decoded plain data and are compared here, in the parent.
+candidate's process. Results arrive as decoded plain data and are compared here, in the parent;
+with rule `checker`, the target's checker judges them in the reference's (trusted) process.
 """
 
 import hashlib
+import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.errors import TargetError
+from harness.errors import HarnessError, TargetError
 from harness.sandbox.attempts import attempt
+from harness.sandbox.codec import encode
 from harness.sandbox.process import CallResult, SandboxProcess
 from harness.targets.code import Code
+from harness.targets.config import CHECKER
 from harness.targets.equivalence import compare, exact
 from harness.targets.layout import place, reference_spec
 from harness.targets.layout import spec as module_spec
@@ -27,6 +31,12 @@ _CACHED_OUTPUTS = 256  # reference outputs kept: shrinking and both sides of a b
 def shown(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + f"... ({len(text)} chars)"
+
+
+class CheckerError(HarnessError):
+    """The target's checker failed (it raised, did not load, or replied with something other
+    than True, False or a reason): the target's fault, never the candidate's. Not a
+    `TargetError`, which says the reference cannot judge an input and lets a stage skip it."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +63,7 @@ class Differential:
         reference_dir = workdir / "reference"
         reference_dir.mkdir()
         self.reference = SandboxProcess(reference_spec(target, reference_dir))
-        self._expected: dict[bytes, Any] = {}
+        self._expected: dict[bytes, CallResult] = {}
         # The correctness stages and the benchmark's output checks ask from different threads.
         self._reference_lock = threading.Lock()
 
@@ -62,7 +72,13 @@ class Differential:
         self.reference.close()
 
     def expected(self, args: list[Any]) -> Any:
-        key = hashlib.blake2b(repr(args).encode(), digest_size=16).digest()
+        return self._reference_result(args).output
+
+    def _reference_result(self, args: list[Any]) -> CallResult:
+        """The reference's answer (output, and its arguments after the call), cached by the
+        arguments' encoding: a `repr` would abbreviate a large array."""
+        text = json.dumps(encode(args, "arguments"))
+        key = hashlib.blake2b(text.encode(), digest_size=16).digest()
         with self._reference_lock:
             if key in self._expected:
                 return self._expected[key]
@@ -70,8 +86,8 @@ class Differential:
             self._check_reference(args, result)
             if len(self._expected) >= _CACHED_OUTPUTS:
                 del self._expected[next(iter(self._expected))]
-            self._expected[key] = result.output
-            return result.output
+            self._expected[key] = result
+            return result
 
     def _check_reference(self, args: list[Any], result: CallResult) -> None:
         problem = (
@@ -98,31 +114,59 @@ class Differential:
         """Why `output` is not an acceptable answer for `args`, or None."""
         problem = type_errors(output, self.target.output_type)
         if problem is None:
-            difference = compare(self.expected(args), output, self.target.config.equivalence)
+            difference = self._difference(args, self.expected(args), output)
             problem = f"{difference} for input {shown(args)}" if difference else None
         return problem
 
+    def _difference(self, args: list[Any], expected: Any, output: Any) -> str | None:
+        """How `output` differs from `expected` by the target's rule, or None; rule `checker`
+        asks the checker in the reference's process, which guards its own rebuilding of it."""
+        equivalence = self.target.config.equivalence
+        if equivalence.rule != CHECKER:
+            return compare(expected, output, equivalence)
+        with self._reference_lock:
+            result = self.reference.check(args, output, expected, max(60.0, self.timeout))
+        if result.kind == "refused":
+            return f"output refused by the checker's process: {result.error}"
+        if not result.ok:
+            raise CheckerError(
+                f"target {self.target.name}: its checker failed on input {shown(args)}: "
+                f"{result.error}; fix the checker"
+            )
+        if result.output is True:
+            return None
+        return f"rejected by the checker: {result.output or '(it returned False)'}"
+
     def check(self, args: list[Any]) -> Mismatch | None:
         """None when the candidate agrees with the reference on `args`."""
-        expected = self.expected(args)
+        reference = self._reference_result(args)
+        expected = reference.output
         result = self.candidate.call(args, self.timeout)
         if not result.ok:
             words = attempt(result.error) or _KIND_WORDS[result.kind]
             return Mismatch(args, f"{words}: {result.error}", expected, None, result.kind)
         reason = type_errors(result.output, self.target.output_type)
-        if reason is None and not self.target.config.mutates_inputs:
-            changed = exact(args, result.args_after, self.target.config.equivalence)
-            reason = (
-                f"mutates its inputs ({changed.replace('output', 'arguments', 1)})"
-                if changed
-                else None
-            )
         if reason is None:
-            difference = compare(expected, result.output, self.target.config.equivalence)
+            reason = self._arguments_problem(args, reference.args_after, result.args_after)
+        if reason is None:
+            difference = self._difference(args, expected, result.output)
             reason = f"wrong result, {difference}" if difference else None
         elif reason.startswith("output"):
             reason = f"wrong type, {reason}"
         return Mismatch(args, reason, expected, result.output, "ok") if reason else None
+
+    def _arguments_problem(self, args: list[Any], reference_after: Any, after: Any) -> str | None:
+        """A function that may change its arguments (a method changing its receiver) must change
+        them as the reference does; any other must leave them as they were."""
+        config = self.target.config
+        if config.mutates_inputs:  # a checker judges outputs only: arguments match exactly
+            same = exact if config.equivalence.rule == CHECKER else compare
+            changed = same(reference_after, after, config.equivalence)
+            words = "changes its inputs differently from the reference"
+        else:
+            changed = exact(args, after, config.equivalence)
+            words = "mutates its inputs"
+        return f"{words} ({changed.replace('output', 'arguments', 1)})" if changed else None
 
 
 _KIND_WORDS = {

@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -15,13 +16,18 @@ from harness.targets.limits import process_limits
 from harness.targets.loader import Target
 from harness.targets.tree import copy_working_tree, import_roots
 
+# Lines that say what went wrong: pytest's `E ` lines and error headers, exception lines
+# (`ValueError: ...`) and argparse's `prog: error: ...`.
+_CAUSE = re.compile(r"^(E\s|ERROR\b|FAILED\b|[\w.]*(Error|Exception|Exit)\b)|\berror: ")
+_CAUSE_LINES, _LINE_CHARS = 3, 200
+
 # Every Python process the test command starts installs the sandbox's audit hook first.
 _SITECUSTOMIZE = """\
 import importlib.util, sys
 _spec = importlib.util.spec_from_file_location("_harness_guard", {worker!r})
 _guard = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_guard)
-sys.addaudithook(_guard._guard({workdir!r}, {read_roots!r}, ["harness", "reference_impls"]))
+sys.addaudithook(_guard._guard({workdir!r}, {read_roots!r}, [], ["harness", "reference_impls"]))
 """
 
 
@@ -41,6 +47,7 @@ class TestRun:
         self.command, self.timeout = command, limits.test_timeout_seconds
         # A file, not a pipe: nobody reads while the tests run, and a full pipe would stall them.
         self._output = (workdir / "target-tests.log").open("w+b")
+        self.output = ""  # what the command printed, once it has finished
         # The tests run in a writable, size-capped copy of the copy, inside the box.
         box = Box(copy, read_only=(guard, WORKER), seed=copy)
         test_limits = process_limits(target, "tests")
@@ -63,12 +70,13 @@ class TestRun:
             self.stop()
             return False, f"`{self.command}` did not finish within {self.timeout:g} s"
         self._output.seek(0)
-        lines = self._output.read().decode(errors="replace").strip().splitlines()
+        self.output = self._output.read().decode(errors="replace")
         self.stop()
-        last = lines[-1] if lines else "(no output)"
         if self._process.returncode == 0:
-            return True, f"`{self.command}` passed: {last}"
-        return False, f"`{self.command}` failed with exit code {self._process.returncode}: {last}"
+            lines = self.output.strip().splitlines()
+            return True, f"`{self.command}` passed: {lines[-1] if lines else '(no output)'}"
+        code = self._process.returncode
+        return False, f"`{self.command}` failed with exit code {code}: {failure_cause(self.output)}"
 
     def stop(self) -> None:
         """Kill whatever the command started (its children too); safe to call more than once."""
@@ -97,3 +105,14 @@ def _guard_dir(workdir: Path, copy: Path) -> Path:
     )
     (folder / "sitecustomize.py").write_text(source)
     return folder
+
+
+def failure_cause(output: str) -> str:
+    """What a failed command's output says went wrong, on one line: its first error lines
+    (pytest's `E ` lines, error headers, exception lines), then its last line."""
+    lines = [line.strip() for line in output.strip().splitlines() if line.strip()]
+    if not lines:
+        return "(no output)"
+    causes = [line for line in lines if _CAUSE.search(line)][:_CAUSE_LINES]
+    shown = [*causes, lines[-1]] if lines[-1] not in causes else causes
+    return " | ".join(" ".join(line.split())[:_LINE_CHARS] for line in shown)

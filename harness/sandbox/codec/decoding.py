@@ -1,0 +1,330 @@
+"""Decoding: tagged data to values, as stand-ins (`decode`) or live objects (`rebuild`)."""
+
+import array
+import binascii
+import collections
+import datetime
+import decimal
+import enum
+import functools
+import importlib
+import inspect
+import io
+import math
+import operator
+import sys
+import types
+from typing import Any
+
+from .values import IMPORT_PATH, Instance, Keywords, Member, Named, dotted
+
+_SCALAR_SET = {bool, int, float, str, type(None)}
+_PACKED = "__f64__"
+_array, _a2b_base64 = array.array, binascii.a2b_base64
+
+
+def decode(value: Any) -> Any:
+    """Data from anywhere, candidates included, to values; nothing it names is imported."""
+    return _Decoder(live=False).value(value)
+
+
+def rebuild(value: Any, untrusted: bool = False) -> Any:
+    """In a worker: data to live values, classes imported from the code this process runs.
+
+    `untrusted` (another process's output, e.g. a candidate's in the reference's process): a
+    name resolves only in a module this process has imported already, found without running
+    any attribute hook; an object is made by a builtin `__new__` and its attributes are set
+    without property setters, on a class without a finalizer (`__del__`); only the `call`
+    allowlist is ever called. Anything else raises ValueError. (Methods of the classes rebuilt
+    still run when whoever receives the objects uses them: hashing a set's items, say.)
+    """
+    return _Decoder(live=True, untrusted=untrusted).value(value)
+
+
+def _b64_bytes(text: Any) -> bytes:
+    return _a2b_base64(_text(text), strict_mode=True)
+
+
+def _timedelta(parts: Any) -> datetime.timedelta:
+    days, seconds, micro = (int(part) for part in _list(parts))
+    return datetime.timedelta(days, seconds, micro)
+
+
+def _complex(parts: Any) -> complex:
+    real, imag = (float(part) for part in _list(parts))
+    return complex(real, imag)
+
+
+# Tags whose payload is read without the decoder: tag -> reader of the payload.
+_LEAVES: dict[str, Any] = {
+    _PACKED: lambda data: _unpack(data),
+    "__bytes__": _b64_bytes,
+    "__bytearray__": lambda data: bytearray(_b64_bytes(data)),
+    "__complex__": _complex,
+    "__decimal__": lambda data: decimal.Decimal(_text(data)),
+    "__datetime__": lambda data: datetime.datetime.fromisoformat(_text(data)),
+    "__date__": lambda data: datetime.date.fromisoformat(_text(data)),
+    "__time__": lambda data: datetime.time.fromisoformat(_text(data)),
+    "__timedelta__": _timedelta,
+    "__ndarray__": lambda data: _load_npy(data),
+    "__npscalar__": lambda data: _load_npy(data, scalar=True),
+}
+
+
+_NUMPY_TAGS = {"__ndarray__", "__npscalar__"}
+
+
+class _Decoder:
+    def __init__(self, live: bool, untrusted: bool = False) -> None:
+        self.live, self.untrusted = live, untrusted
+
+    def value(self, value: Any) -> Any:
+        kind = type(value)
+        if kind is list:
+            if set(map(type, value)) <= _SCALAR_SET:
+                return value
+            return [self.value(item) for item in value]
+        if kind is not dict:
+            return value
+        tag = next(iter(value), "")
+        if tag in _LEAVES:
+            if self.untrusted and tag in _NUMPY_TAGS and "numpy" not in sys.modules:
+                raise ValueError("an array, but numpy is not imported here")
+            return _LEAVES[tag](value[tag])
+        if tag == "__dict__" and len(value) == 1:
+            return {self.value(k): self.value(v) for k, v in _pair_list(value[tag])}
+        if tag == "__tuple__":
+            return tuple(self.value(item) for item in _list(value[tag]))
+        if tag in ("__set__", "__frozenset__"):
+            items = (self.value(item) for item in _list(value[tag]))
+            return set(items) if tag == "__set__" else frozenset(items)
+        if tag == "__kwargs__":
+            return self.keywords(value[tag])
+        if tag in ("__named__", "__member__", "__instance__"):
+            return getattr(self, tag.strip("_"))(value)
+        raise ValueError(f"unknown tag {tag!r:.40} in encoded data")
+
+    def keywords(self, pairs: Any) -> Keywords:
+        decoded = [(self.value(k), self.value(v)) for k, v in _pair_list(pairs)]
+        if not all(type(name) is str for name, _ in decoded):
+            raise ValueError("keyword argument names must be strings")
+        return Keywords(decoded)
+
+    def named(self, data: dict[str, Any]) -> Any:
+        path = _checked_path(data["__named__"])
+        return _resolve(path, self.untrusted) if self.live else Named(path)
+
+    def member(self, data: dict[str, Any]) -> Any:
+        path, name = _checked_path(data["__member__"]), _text(data["name"])
+        if not self.live:
+            return Member(path, name, self.value(data.get("value")))
+        cls = _resolve(path, self.untrusted)
+        if not self.untrusted:
+            return cls[name]
+        members = _static(cls, "_member_map_") if issubclass(type(cls), enum.EnumMeta) else None
+        if type(members) is not dict or name not in members:
+            raise ValueError(f"{dotted(path)} has no enum member {name!r:.40}")
+        return members[name]
+
+    def instance(self, data: dict[str, Any]) -> Any:
+        path, base = _checked_path(data["__instance__"]), _text(data["base"])
+        if base not in _BASES:
+            raise ValueError(f"unknown instance base {base!r:.20}")
+        items = self.value(data.get("items"))
+        state = {_text(self.value(k)): self.value(v) for k, v in _pair_list(data["state"])}
+        if not self.live:
+            return Instance(path, base, items, state)
+        cls = _resolve(path, self.untrusted)
+        if not issubclass(type(cls), type):  # not `isinstance`: that would ask for `__class__`
+            raise ValueError(f"{dotted(path)} is not a class")
+        if not self.untrusted:
+            return _build(cls, base, items, state)
+        if not any(type(items) is kind for kind in _ITEM_TYPES[base]):  # iterating runs nothing
+            raise ValueError(f"the items of a {base!r} instance cannot be a {type(items)}")
+        return _build_untrusted(cls, dotted(path), base, items, state)
+
+
+# How each base carries its items (see the encoder's `_parts` and `_SPECIAL`).
+_SEQUENCES, _SETS = (list, tuple), (set, frozenset)
+_ITEM_TYPES = {
+    "object": (type(None),),
+    "tuple": _SEQUENCES,
+    "list": _SEQUENCES,
+    "dict": (dict,),
+    "set": _SETS,
+    "frozenset": _SETS,
+    "call": _SEQUENCES,
+}
+_BASES = set(_ITEM_TYPES)
+# The only classes a rebuild calls (with the recorded arguments): none of them runs its
+# arguments when made.
+_CALLABLE = (functools.partial, operator.itemgetter, operator.attrgetter, collections.deque)
+
+
+def _call(cls: Any, items: Any, state: dict[str, Any]) -> Any:
+    if not any(cls is allowed for allowed in _CALLABLE):  # `is`: a metaclass's `==` may run
+        names = ", ".join(f"{c.__module__}.{c.__qualname__}" for c in _CALLABLE)
+        raise ValueError(f"{cls!r:.60} is not called to rebuild a value; only {names} are")
+    return cls(*items, **state)
+
+
+def _build(cls: Any, base: str, items: Any, state: dict[str, Any]) -> Any:
+    """A live object of `cls` from its parts, without calling its `__init__` (a constructor may
+    validate or compute; the recorded state is what the object was)."""
+    if base == "call":
+        return _call(cls, items, state)
+    if base == "tuple":
+        return cls(*items) if hasattr(cls, "_fields") else tuple.__new__(cls, items)
+    made: Any
+    if base == "frozenset":
+        made = frozenset.__new__(cls, items)
+    else:
+        made = cls.__new__(cls)
+        if base == "list":
+            made.extend(items)
+        elif base in ("set", "dict"):
+            made.update(items)
+    for name, value in state.items():
+        object.__setattr__(made, name, value)
+    return made
+
+
+def _build_untrusted(cls: type, name: str, base: str, items: Any, state: dict[str, Any]) -> Any:
+    """`_build` for data from an untrusted process: no Python-level `__new__`, `__init__`,
+    container method, property setter or finalizer of `cls` (called `name`) runs."""
+    if base == "call":
+        return _call(cls, items, state)
+    if _static(cls, "__del__") is not None:
+        raise ValueError(f"{name} has a finalizer (__del__); it is not rebuilt")
+    try:
+        made = _builtin_new(cls, name, base, items)
+        if base in ("list", "set", "dict"):
+            fill: Any = {"list": list.extend, "set": set.update, "dict": dict.update}[base]
+            fill(made, items)
+        for attribute, value in state.items():
+            _check_attribute(cls, name, attribute)
+            object.__setattr__(made, attribute, value)
+    except (TypeError, AttributeError) as exc:
+        raise ValueError(f"cannot rebuild a {name}: {exc}"[:200]) from None
+    return made
+
+
+# A class's MRO and namespace, read without its metaclass's `__getattribute__`.
+_MRO, _NAMESPACE = type.__dict__["__mro__"], type.__dict__["__dict__"]
+
+
+def _builtin_new(cls: Any, name: str, base: str, items: Any) -> Any:
+    if base in ("tuple", "frozenset"):
+        builtin: Any = tuple if base == "tuple" else frozenset
+        return builtin.__new__(cls, items)
+    for klass in _MRO.__get__(cls):  # the `__new__` a call of `cls` would use
+        new = _NAMESPACE.__get__(klass).get("__new__")
+        if isinstance(new, types.BuiltinFunctionType):
+            return new(cls)
+        if new is not None:
+            break
+    raise ValueError(f"{name} has its own __new__; it is not rebuilt")
+
+
+def _check_attribute(cls: type, name: str, attribute: str) -> None:
+    """An attribute set from untrusted data: never a dunder, never through a descriptor that
+    runs code (a slot's member descriptor is plain storage)."""
+    kind = type(_static(cls, attribute))
+    runs = kind is not types.MemberDescriptorType and any(
+        _static(kind, method) is not None for method in ("__set__", "__delete__")
+    )
+    if attribute.startswith("__") or runs:
+        raise ValueError(f"attribute {attribute!r:.40} of a {name} is not set from data")
+
+
+def _static(owner: Any, name: str) -> Any:
+    """`owner.name` found without running a `__getattr__`, a property or a descriptor."""
+    return inspect.getattr_static(owner, name, None)
+
+
+def _resolve(path: str, untrusted: bool = False) -> Any:
+    """What `path` names; `untrusted`: only in a module imported already, looked up without
+    running a module's `__getattr__` or a descriptor."""
+    module_name, _, qualname = path.partition(":")
+    if not untrusted:
+        found: Any = importlib.import_module(module_name)
+        for part in qualname.split("."):
+            found = getattr(found, part)
+        return found
+    found = sys.modules.get(module_name)
+    if found is None:
+        raise ValueError(f"module {module_name} is not imported here; data does not import it")
+    for part in qualname.split("."):
+        found = inspect.getattr_static(found, part, _MISSING)
+        if found is _MISSING:
+            raise ValueError(f"{dotted(path)} is not defined here")
+    return found
+
+
+_MISSING = object()
+
+
+def _checked_path(path: Any) -> str:
+    if type(path) is not str or not IMPORT_PATH.fullmatch(path):
+        raise ValueError(f"{path!r:.60} is not an import path (module:name)")
+    return path
+
+
+def _text(value: Any) -> str:
+    if type(value) is not str:
+        raise ValueError(f"expected a string in encoded data, got {type(value).__name__}")
+    return value
+
+
+def _list(value: Any) -> list[Any]:
+    if type(value) is not list:
+        raise ValueError(f"expected a list in encoded data, got {type(value).__name__}")
+    return value
+
+
+def _pair_list(value: Any) -> list[Any]:
+    pairs = _list(value)
+    if not all(type(pair) is list and len(pair) == 2 for pair in pairs):
+        raise ValueError("expected a list of [key, value] pairs in encoded data")
+    return pairs
+
+
+def _unpack(text: Any) -> list[float]:
+    """A packed float list; raises ValueError if it is malformed (it may come from a candidate)."""
+    raw = _a2b_base64(_text(text), strict_mode=True)
+    if len(raw) % 8:
+        raise ValueError("packed floats must be a whole number of 8-byte values")
+    floats = _array("d")
+    floats.frombytes(raw)
+    return floats.tolist()
+
+
+def _load_npy(text: Any, scalar: bool = False) -> Any:
+    """An array (or a 0-d one's scalar) from `.npy` bytes. The header is read first and the data
+    must be exactly as long as it says: a forged shape cannot make this side allocate, and object
+    arrays, which would need pickle, are refused."""
+    import numpy
+
+    stream = io.BytesIO(_b64_bytes(text))
+    shape, fortran, dtype = _npy_header(numpy, stream)
+    if dtype.hasobject:
+        raise ValueError("an array of Python objects cannot be carried; use a numeric dtype")
+    if scalar and shape != ():
+        raise ValueError("a numpy scalar must be a 0-d array")
+    data = stream.read()
+    size = dtype.itemsize * math.prod(shape)
+    if len(data) != size:
+        raise ValueError(f"array data is {len(data)} bytes; its header says {size}")
+    loaded = numpy.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran else "C")
+    return loaded[()] if scalar else loaded.copy()
+
+
+def _npy_header(numpy: Any, stream: io.BytesIO) -> tuple[tuple[int, ...], bool, Any]:
+    npy = numpy.lib.format
+    try:
+        version = npy.read_magic(stream)
+        read = {(1, 0): npy.read_array_header_1_0, (2, 0): npy.read_array_header_2_0}[version]
+        shape, fortran, dtype = read(stream)
+    except (KeyError, OSError, EOFError, TypeError, SyntaxError) as exc:  # numpy's own errors
+        raise ValueError(f"not a readable .npy array: {exc!r}"[:200]) from None
+    return tuple(shape), bool(fortran), dtype

@@ -1,0 +1,295 @@
+"""The value codec: every carried type round-trips through a real worker, and hostile data from a
+candidate is refused without running anything it names."""
+
+import base64
+import collections
+import datetime
+import decimal
+import functools
+import io
+import json
+import operator
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from harness.sandbox.codec import (
+    Instance,
+    Keywords,
+    Member,
+    Named,
+    PlainDataError,
+    decode,
+    encode,
+    rebuild,
+)
+from harness.sandbox.limits import Limits
+from harness.sandbox.process import CallResult, SandboxProcess, SandboxSpec
+
+MODULE = """
+import dataclasses
+import enum
+from typing import NamedTuple
+
+
+class Color(enum.Enum):
+    RED = 1
+    BLUE = 2
+
+
+class Pair(NamedTuple):
+    left: int
+    right: float
+
+
+@dataclasses.dataclass(frozen=True)
+class Frozen:
+    name: str
+    scores: list
+
+
+class Slotted:
+    __slots__ = ("a", "b")
+
+
+class Tally(dict):
+    pass
+
+
+class Counter:
+    def __init__(self, start):
+        self.count = start
+
+    def bump(self, by, *, times=1):
+        self.count += by * times
+        return self.count
+
+    @classmethod
+    def fresh(cls, start):
+        return cls(start)
+
+    @staticmethod
+    def double(x):
+        return 2 * x
+
+
+def identity(*args, **keywords):
+    return [list(args), keywords]
+
+
+def count_up(n):
+    for i in range(n):
+        yield i * i
+
+
+def make_scaler(factor, *, offset=0):
+    def scale(values):
+        return [value * factor + offset for value in values]
+
+    return scale
+
+
+def nested(depth):
+    value = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def what_came(value):
+    return type(value).__module__ + "." + type(value).__qualname__
+"""
+
+
+@pytest.fixture
+def call(tmp_path: Path) -> Iterator[Any]:
+    processes: list[SandboxProcess] = []
+
+    def run(function: str, args: list[Any]) -> CallResult:
+        workdir = tmp_path / f"box{len(processes)}"
+        (workdir / "src").mkdir(parents=True)
+        module = workdir / "src" / "mod.py"
+        module.write_text(textwrap.dedent(MODULE))
+        limits = Limits(cpu_seconds=20, memory_mb=1024)
+        process = SandboxProcess(SandboxSpec(module, "mod", function, workdir, limits=limits))
+        processes.append(process)
+        return process.call(args, 10)
+
+    yield run
+    for process in processes:
+        process.close()
+
+
+STDLIB_VALUES: list[Any] = [
+    (1, "a", (2.5, None)),
+    {1: "x", (2, 3): [4]},
+    {3, 1, 2},
+    frozenset({"a", "b"}),
+    b"\x00bytes",
+    bytearray(b"buffer"),
+    2 - 1.5j,
+    decimal.Decimal("1.10"),
+    datetime.datetime(2026, 11, 30, 13, 45, tzinfo=datetime.UTC),
+    datetime.date(2026, 1, 2),
+    datetime.time(7, 8, 9),
+    datetime.timedelta(days=2, seconds=3),
+    collections.OrderedDict(b=1, a=2),
+    collections.Counter("abracadabra"),
+    collections.deque([1, 2, 3], maxlen=5),
+    collections.defaultdict(list, {"k": [1]}),
+    np.float32(1.25),
+    np.int64(-7),
+    np.bool_(True),
+]
+
+
+def test_stdlib_and_numpy_values_round_trip_through_a_worker(call: Any) -> None:
+    result = call("identity", [STDLIB_VALUES])
+    assert result.ok, result.error
+    [[back], _] = result.output
+    assert len(back) == len(STDLIB_VALUES)
+    for sent, got in zip(STDLIB_VALUES, back, strict=True):
+        if isinstance(sent, collections.OrderedDict | collections.Counter | collections.deque):
+            assert type(got) is Instance and got.path == f"collections:{type(sent).__name__}"
+        elif isinstance(sent, collections.defaultdict):
+            assert got.items == {"k": [1]} and got.state == {
+                "default_factory": Named("builtins:list")
+            }
+        else:
+            assert type(got) is type(sent) and got == sent
+
+
+def test_arrays_keep_dtype_shape_order_and_values(call: Any) -> None:
+    arrays = [
+        np.arange(12, dtype=np.int16).reshape(3, 4),
+        np.asfortranarray(np.linspace(0, 1, 6).reshape(2, 3)),
+        np.zeros((0, 5)),
+        np.array([(1, 2.5)], dtype=[("a", "<i4"), ("b", "<f8")]),
+        np.array(["ab", "c"]),
+        np.array([np.nan, np.inf, -0.0]),
+    ]
+    result = call("identity", arrays)
+    assert result.ok, result.error
+    for sent, got in zip(arrays, result.output[0], strict=True):
+        assert got.dtype == sent.dtype and got.shape == sent.shape
+        assert np.array_equal(got, sent, equal_nan=sent.dtype.kind == "f")
+
+
+def test_user_objects_are_rebuilt_from_their_class_in_the_worker_and_return_as_data(
+    call: Any,
+) -> None:
+    sent = [
+        Member("mod:Color", "BLUE", 2),
+        Instance("mod:Pair", "tuple", [1, 2.5], {}),
+        Instance("mod:Frozen", "object", None, {"name": "n", "scores": [1, 2]}),
+        Instance("mod:Slotted", "object", None, {"a": 1, "b": (2,)}),
+        Instance("mod:Tally", "dict", {"x": 1}, {}),
+        Named("mod:count_up"),
+        Named("builtins:len"),
+        Instance(
+            "functools:partial", "call", [Named("builtins:max"), 3], {"key": Named("builtins:abs")}
+        ),
+        Instance("operator:itemgetter", "call", [1, 0], {}),
+    ]
+    kinds = call("what_came", [sent[2]])
+    assert kinds.ok and kinds.output == "mod.Frozen"  # a real object of the module's class
+    result = call("identity", sent)
+    assert result.ok, result.error
+    assert result.output[0] == sent
+
+
+def test_methods_classmethods_staticmethods_and_keywords_are_targets(call: Any) -> None:
+    receiver = Instance("mod:Counter", "object", None, {"count": 10})
+    bumped = call("Counter.bump", [receiver, 2, Keywords(times=3)])
+    assert bumped.ok and bumped.output == 16
+    assert bumped.args_after[0].state == {"count": 16}  # the receiver's state after the call
+    fresh = call("Counter.fresh", [Named("mod:Counter"), 4])
+    assert fresh.ok and fresh.output == Instance("mod:Counter", "object", None, {"count": 4})
+    assert call("Counter.double", [21]).output == 42
+
+
+def test_a_closure_is_made_by_its_factory_from_the_recorded_arguments(call: Any) -> None:
+    result = call("make_scaler.<locals>.scale", [[3, Keywords(offset=1)], [1, 2]])
+    assert result.ok and result.output == [4, 7]
+    wrong = call("make_scaler.<locals>.other", [[3], [1]])
+    assert wrong.kind == "exception" and "not the function other" in wrong.error
+
+
+def test_a_generator_is_compared_on_its_items(call: Any) -> None:
+    assert call("count_up", [4]).output == [0, 1, 4, 9]
+
+
+def test_live_values_encode_and_decode_to_stand_ins_without_imports() -> None:
+    for value, expected in [
+        (
+            functools.partial(max, 3),
+            Instance("functools:partial", "call", [Named("builtins:max"), 3], {}),
+        ),
+        (operator.itemgetter(2), Instance("operator:itemgetter", "call", [2], {})),
+        (str.lower, Named("builtins:str.lower")),
+        (int, Named("builtins:int")),
+    ]:
+        assert decode(json.loads(json.dumps(encode(value)))) == expected
+        assert type(rebuild(json.loads(json.dumps(encode(value))))) is type(value)
+
+
+def test_what_cannot_be_named_is_refused_with_where_it_is() -> None:
+    for value in [lambda: 1, iter([1]), "text".upper, np.array([None], dtype=object)]:
+        with pytest.raises(PlainDataError, match=r"output\[0\]"):
+            encode([value])
+
+
+def _npy(array: Any, allow_pickle: bool = False) -> str:
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=allow_pickle)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def test_hostile_payloads_are_refused_and_nothing_they_name_is_run() -> None:
+    honest = base64.b64decode(_npy(np.zeros(4)))
+    huge = honest.replace(b"(4,), ", b"(99999999999,), ")[: len(honest)]
+    hostile = {
+        "a pickled object array": {"__ndarray__": _npy(np.array([{}], dtype=object), True)},
+        "a forged huge shape": {"__ndarray__": base64.b64encode(huge).decode()},
+        "an npz archive": {"__ndarray__": base64.b64encode(b"PK\x03\x04junk").decode()},
+        "an unknown tag": {"__reduce__": ["os:system", ["true"]]},
+        "a path that is code": {"__named__": "os:system('true')"},
+        "a bad instance base": {
+            "__instance__": "os:system",
+            "base": "eval",
+            "items": [],
+            "state": [],
+        },
+        "a scalar with a shape": {"__npscalar__": _npy(np.zeros(2))},
+    }
+    for name, payload in hostile.items():
+        with pytest.raises(ValueError):
+            decode(payload)
+            pytest.fail(f"{name} was accepted")
+
+
+def test_decoding_names_a_class_without_importing_it() -> None:
+    payload = {
+        "__instance__": "harness_never_imported_xyz:Thing",
+        "base": "object",
+        "items": None,
+        "state": [["a", 1]],
+    }
+    value = decode(payload)
+    assert value == Instance("harness_never_imported_xyz:Thing", "object", None, {"a": 1})
+    assert "harness_never_imported_xyz" not in sys.modules
+
+
+def test_deep_nesting_is_a_clear_rejection_on_either_side(call: Any) -> None:
+    result = call("nested", [100_000])
+    assert result.kind == "type" and "recursion" in result.error.lower()
+    deep: Any = 1
+    for _ in range(100_000):
+        deep = {"__tuple__": [deep]}
+    with pytest.raises(RecursionError):
+        decode(deep)  # the parent's reader turns this into a protocol error, never a crash
