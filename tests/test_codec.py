@@ -11,6 +11,7 @@ import json
 import operator
 import sys
 import textwrap
+import types
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -142,6 +143,7 @@ STDLIB_VALUES: list[Any] = [
     collections.Counter("abracadabra"),
     collections.deque([1, 2, 3], maxlen=5),
     collections.defaultdict(list, {"k": [1]}),
+    types.MappingProxyType({"read": "only"}),
     np.float32(1.25),
     np.int64(-7),
     np.bool_(True),
@@ -154,7 +156,9 @@ def test_stdlib_and_numpy_values_round_trip_through_a_worker(call: Any) -> None:
     [[back], _] = result.output
     assert len(back) == len(STDLIB_VALUES)
     for sent, got in zip(STDLIB_VALUES, back, strict=True):
-        if isinstance(sent, collections.OrderedDict | collections.Counter | collections.deque):
+        if isinstance(sent, types.MappingProxyType):
+            assert got == Instance("types:MappingProxyType", "call", [{"read": "only"}], {})
+        elif isinstance(sent, collections.OrderedDict | collections.Counter | collections.deque):
             assert type(got) is Instance and got.path == f"collections:{type(sent).__name__}"
         elif isinstance(sent, collections.defaultdict):
             assert got.items == {"k": [1]} and got.state == {

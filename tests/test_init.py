@@ -118,7 +118,8 @@ def test_init_writes_targets_for_hot_functions_with_recorded_inputs(repo: Path) 
     targets = {target.name: target for target in config.target}
     assert {"count_vowels", "normalize"} <= set(targets)
     statuses = table_statuses(done.stdout)
-    assert statuses["demo.text:Point.norm"] == "no: method or nested"  # shown, not chosen
+    assert statuses["demo.text:Point.norm"] == "yes"  # a method: its receiver is an argument
+    assert targets["Point-norm"].signature == "norm(self: demo.text.Point) -> float"
     # "yes" exactly for the functions written as targets
     assert {entry for entry, status in statuses.items() if status == "yes"} == {
         target.entry for target in config.target

@@ -170,3 +170,24 @@ def test_a_module_imported_under_two_names_is_profiled_as_one_function(tmp_path:
     subprocess.run([sys.executable, "-c", script], env=env, check=True, timeout=60)
     [profile] = [json.loads(p.read_text()) for p in (tmp_path / "profile").glob("*.json")]
     assert [row["calls"] for row in profile if row["name"] == "count_vowels"] == [100]
+
+
+def test_a_test_command_leaves_out_what_fails_with_the_original_and_only_that() -> None:
+    from harness.discover.workload import MAX_LEFT_OUT, without_failing
+
+    output = (
+        "=== short test summary info ===\n"
+        "\x1b[31mFAILED\x1b[0m tests/test_a.py::test_net[ipv6] - OSError: network is unreachable\n"
+        "ERROR tests/test_b.py - FileNotFoundError: fixtures/cldr.json\n"
+        "1 failed, 1 error, 300 passed\n"
+    )
+    command, left_out = without_failing("python -m pytest -q", output)
+    assert left_out == ["tests/test_a.py::test_net[ipv6]", "tests/test_b.py"]
+    assert command == (
+        "python -m pytest -q --deselect 'tests/test_a.py::test_net[ipv6]' --ignore tests/test_b.py"
+    )
+    assert without_failing(command, output) == (command, [])  # nothing new: give up
+    many = "".join(f"FAILED t.py::test_{i}\n" for i in range(MAX_LEFT_OUT + 1))
+    assert without_failing("python -m pytest", many) == ("python -m pytest", [])
+    nothing_passed = output.replace("300 passed", "0 passed")
+    assert without_failing("python -m pytest -q", nothing_passed) == ("python -m pytest -q", [])

@@ -189,3 +189,11 @@ def test_objects_match_on_class_and_attributes_by_the_rule() -> None:
     assert compare(point(1.0), point(1.5), close) == "output.x: expected 1.0, got 1.5"
     other = Instance("geo:Vector", "object", None, {"x": 1.0})
     assert compare(point(1.0), other, close) == "output: expected a geo.Point, got a geo.Vector"
+
+
+def test_inferred_set_types_merge_their_items() -> None:
+    from harness.targets.infer import infer_type
+
+    assert str(infer_type([{1}, {"a"}, frozenset([1.0]), frozenset(["x"])])) == (
+        "set[int | str] | frozenset[float | str]"
+    )

@@ -5,6 +5,7 @@ Only usable targets are written: the unchanged original of each passes the corre
 candidate goes through, and the test command is one that passed, in the sandbox, with the original
 code in place."""
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from harness.discover.workload import (
     benchmark_files,
     choose_workload,
     test_files,
+    without_failing,
     without_missing_plugins,
 )
 from harness.errors import HarnessError
@@ -31,6 +33,7 @@ from harness.targets.repo_config import RepoConfig, RepoTarget
 from harness.targets.tree import tracked_files
 
 SHOWN = 10
+RANKING_FILE = "ranking.json"
 
 
 @dataclass
@@ -58,6 +61,7 @@ def init_repo(
     finally:
         if outcome.spots:
             console.print(hotspot_table(outcome.spots[:SHOWN], outcome))
+            _write_ranking(repo, outcome)
     names = ", ".join(target.name for target in targets)
     console.print(f"wrote {path} with {len(targets)} target(s): {names}")
     first = f"{repo}::{targets[0].name}"
@@ -90,6 +94,25 @@ def _init(
     return path, targets
 
 
+def _write_ranking(repo: Path, outcome: Outcome) -> None:
+    """The table as data, in harness's own folder (it git-ignores itself)."""
+    folder = repo / HARNESS_DIR
+    folder.mkdir(exist_ok=True)
+    (folder / ".gitignore").write_text("*\n")
+    rows = [
+        {
+            "function": spot.entry if spot.module else spot.name,
+            "file": f"{spot.file}:{spot.line}",
+            "calls": spot.calls,
+            "own_s": spot.own,
+            "total_s": spot.total,
+            "target": outcome.status(spot),
+        }
+        for spot in outcome.spots[:SHOWN]
+    ]
+    (folder / RANKING_FILE).write_text(json.dumps(rows, indent=2) + "\n")
+
+
 def _restore(path: Path, previous: str | None) -> None:
     if previous is None:
         path.unlink(missing_ok=True)
@@ -101,16 +124,35 @@ def _profiled(
     copy: Path, workload: Workload, timeout: float, console: Console
 ) -> tuple[Workload, ProbeRun]:
     """The profile of the workload; a pytest run that fails on `addopts` options of plugins
-    that are not installed runs again without them (each retry leaves out more)."""
+    that are not installed runs again without them (each retry leaves out more), and one whose
+    test files fail to import runs the others. Failing tests leave a profile of what ran."""
     while True:
         try:
-            return workload, run_probe(copy, workload, {"HARNESS_PROBE_PROFILE": ""}, timeout)
+            run = run_probe(copy, workload, {"HARNESS_PROBE_PROFILE": ""}, timeout)
         except WorkloadFailed as failure:
-            command, dropped = without_missing_plugins(copy, workload.command, failure.output)
-            if not dropped:
-                raise
-            console.print(_without_note(dropped, command), markup=False)
-            workload = Workload(command, workload.why)
+            workload = _retried(copy, workload, failure, console)
+            continue
+        if run.failed_tests:
+            console.print(
+                f"some of the workload's tests failed ({run.failed_tests}); the profile covers "
+                "what ran",
+                markup=False,
+            )
+        return workload, run
+
+
+def _retried(copy: Path, workload: Workload, failure: WorkloadFailed, console: Console) -> Workload:
+    command, dropped = without_missing_plugins(copy, workload.command, failure.output)
+    if dropped:
+        console.print(_without_note(dropped, command), markup=False)
+        return Workload(command, workload.why)
+    keep_going = "--continue-on-collection-errors"
+    pytest_stopped = "pytest" in workload.command and "during collection" in failure.output
+    if pytest_stopped and keep_going not in workload.command:
+        command = f"{workload.command} {keep_going}"
+        console.print(f"some test files do not import; running the rest: {command}")
+        return Workload(command, workload.why)
+    raise failure
 
 
 def _without_note(dropped: list[str], command: str) -> str:
@@ -190,10 +232,18 @@ def _test_command(repo: Path, name: str, console: Console) -> str | None:
     command = f"{PYTEST} --benchmark-disable" if benchmark_files(repo) else PYTEST
     while not (result := run_tests(repo, name, command)).passed:
         command, dropped = without_missing_plugins(repo, command, result.output)
-        if not dropped:
+        if dropped:
+            console.print(_without_note(dropped, command), markup=False)
+            continue
+        command, left_out = without_failing(command, result.output)
+        if not left_out:
             console.print(f"no test_command written: {result.detail}", markup=False)
             return None
-        console.print(_without_note(dropped, command), markup=False)
+        console.print(
+            f"left out {len(left_out)} test(s) that fail with the original in the sandbox: "
+            f"{', '.join(left_out[:5])}{' ...' if len(left_out) > 5 else ''}",
+            markup=False,
+        )
     console.print(f"test_command: {result.detail}", markup=False)
     return command
 
@@ -218,7 +268,7 @@ def _choose(spots: list[Hotspot], top: int) -> list[Hotspot]:
     if not eligible:
         reasons = "; ".join(f"{s.name}: {s.problem}" for s in spots[:3])
         raise HarnessError(
-            f"none of the hot functions is a module-level function harness can import "
+            f"none of the hot functions is one harness can call "
             f"({reasons}); give a workload that exercises one with --workload"
         )
     return eligible
@@ -234,7 +284,7 @@ def _targets(
         if not recording.calls:
             outcome.reasons[entry] = "no call recorded"
             continue
-        name = _unique(recording.hotspot.name, {t.name for t in targets})
+        name = _unique(_short_name(recording.hotspot.name), {t.name for t in targets})
         write_inputs(recording, repo / INPUTS_DIR / f"{name}.jsonl")
         targets.append(repo_target(repo, recording, name, None))
     if not targets:
@@ -244,6 +294,11 @@ def _targets(
         )
     (repo / HARNESS_DIR / ".gitignore").write_text("*\n")
     return targets
+
+
+def _short_name(qualname: str) -> str:
+    """A target's name from its function's: `Class.method` -> `Class-method`."""
+    return qualname.replace(".<locals>.", "-").replace(".", "-")
 
 
 def _unique(name: str, taken: set[str]) -> str:
@@ -256,7 +311,8 @@ def _unique(name: str, taken: set[str]) -> str:
 def hotspot_table(spots: list[Hotspot], outcome: Outcome) -> Table:
     table = Table(
         title="Where the workload spent its time (the repository's own code)",
-        caption="Targets are module-level functions whose calls can be recorded as plain data "
+        caption="Targets are functions, methods, closures and generators whose calls can be "
+        "recorded as data "
         "and whose unchanged original passes verification.",
     )
     # Names and places are never cut: the reasons wrap first, and a name too wide folds.

@@ -28,6 +28,7 @@ _VARARGS, _VARKEYWORDS, _GENERATOR = 0x04, 0x08, 0x20
 _ASYNC = 0x80 | 0x100 | 0x200  # coroutines and async generators
 _RESUME = dis.opmap["RESUME"]
 _FACTORIES_KEPT = 10_000
+_GIVE_UP_AFTER = 1_000  # calls that could not be captured, none that could: stop trying
 
 
 def install() -> None:
@@ -83,8 +84,8 @@ class Recorder:
     def __init__(self, folder: Path, wanted: set[tuple[str, int, str]]) -> None:
         self.folder, self.wanted = folder, wanted
         self._keys: dict[CodeType, str | None] = {}
-        # frame id -> (the argument objects, their JSON before the call)
-        self._open: dict[int, tuple[list[Any], str]] = {}
+        # frame id -> (the argument objects, their JSON before the call, the call it replaces)
+        self._open: dict[int, tuple[list[Any], str, str]] = {}
         self.calls: dict[str, dict[str, dict[str, Any]]] = {}
         self.problems: dict[str, dict[str, int]] = {}
         self._seen: dict[str, int] = {}  # calls returned, per function
@@ -118,6 +119,11 @@ class Recorder:
             return self._problem(key, "is async")
         if code.co_flags & _GENERATOR and not _starting(frame):
             return None  # a generator resumed after a yield: its call was seen already
+        calls = self.calls.setdefault(key, {})
+        self._seen[key] = seen = self._seen.get(key, 0) + 1
+        victim = self._victim(list(calls), seen)  # decided first: most calls are not encoded
+        if victim is None or (not calls and self._failures(key) > _GIVE_UP_AFTER):
+            return None
         objects = _arguments(frame)
         if "<locals>" in code.co_qualname:
             made = self._factories.get(tuple(id(frame.f_locals[n]) for n in code.co_freevars))
@@ -130,7 +136,10 @@ class Recorder:
             return self._problem(key, _short(exc))
         if len(arguments) > MAX_CALL_BYTES:
             return self._problem(key, f"arguments larger than {MAX_CALL_BYTES // 1024} KiB")
-        self._open[id(frame)] = (objects, arguments)
+        self._open[id(frame)] = (objects, arguments, victim)
+
+    def _failures(self, key: str) -> int:
+        return sum(self.problems.get(key, {}).values())
 
     def _made(self, factory: FrameType, closure: FunctionType) -> None:
         """A module-level function returned a watched closure: remember its arguments."""
@@ -149,13 +158,11 @@ class Recorder:
         # The closure is kept alive with its entry, so the identities stay its own.
         self._factories[captured] = (closure, _arguments(factory))
 
-    def _leave(self, key: str, objects: list[Any], before: str, result: Any) -> None:
-        calls = self.calls.setdefault(key, {})
-        self._seen[key] = seen = self._seen.get(key, 0) + 1
+    def _leave(self, key: str, objects: list[Any], before: str, victim: str, result: Any) -> None:
+        calls = self.calls[key]
         digest = hashlib.blake2b(before.encode(), digest_size=12).hexdigest()
-        victim = None if digest in calls else self._victim(list(calls), seen)
-        if victim is None:
-            return
+        if digest in calls or (victim not in calls and len(calls) >= MAX_CALLS_PER_FUNCTION):
+            return  # a repeat, or its slot went to a (recursive) call that ended first
         try:
             after = json.dumps(encode(objects, "arguments"))
             output = encode(result)

@@ -6,6 +6,7 @@ git tracks plus untracked files it does not ignore), with harness's Python first
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -24,6 +25,7 @@ from harness.verify.target_tests import failure_cause
 _SITECUSTOMIZE = "from harness.discover import hook\nhook.install()\n"
 # The hook's package, which the workload's box shows read-only.
 _HARNESS_SOURCE = Path(__file__).resolve().parents[1]
+_PASSED = re.compile(r"\b[1-9]\d* passed\b")  # pytest's summary line
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class WorkloadFailed(HarnessError):
 class ProbeRun:
     copy: Path  # the copy the command ran in; paths in the reports are inside it
     reports: list[Any]
+    failed_tests: str | None = None  # the cause, when some of the workload's tests failed
 
 
 @contextmanager
@@ -68,9 +71,9 @@ def run_probe(copy: Path, workload: Workload, mode: dict[str, str], timeout: flo
     # Boxed like a candidate (no network, nothing of the user's but this copy, which it gets
     # as a writable copy of its own); only its reports folder is written through to here.
     box = Box(copy, read_only=(hook_dir, _HARNESS_SOURCE), seed=copy, writable=(reports_dir,))
-    _run(copy, workload, env, timeout, box)
+    failed_tests = _run(copy, workload, env, timeout, box)
     reports = [json.loads(path.read_text()) for path in sorted(reports_dir.glob("*.json"))]
-    return ProbeRun(copy, reports)
+    return ProbeRun(copy, reports, failed_tests)
 
 
 def _environment(copy: Path, hook_dir: Path) -> dict[str, str]:
@@ -79,7 +82,12 @@ def _environment(copy: Path, hook_dir: Path) -> dict[str, str]:
     return child_env(copy) | {"PYTHONPATH": os.pathsep.join(paths)}
 
 
-def _run(copy: Path, workload: Workload, env: dict[str, str], timeout: float, box: Box) -> None:
+def _run(
+    copy: Path, workload: Workload, env: dict[str, str], timeout: float, box: Box
+) -> str | None:
+    """Run the workload; None when it passed, the cause when only some of its tests failed (what
+    ran is still a profile of the code: a sdist's suite often has a test needing the network or
+    a file it does not ship); anything else that fails raises."""
     argv = python_argv(workload.command)
     if shutil.which(argv[0], path=env["PATH"]) is None and not (copy / argv[0]).is_file():
         raise HarnessError(
@@ -93,10 +101,13 @@ def _run(copy: Path, workload: Workload, env: dict[str, str], timeout: float, bo
             f"workload `{workload.command}` ran longer than {timeout:g} s; give a shorter one "
             "with --workload or a longer --timeout"
         ) from None
+    output = (done.stdout + done.stderr).decode(errors="replace")
+    if done.returncode == 1 and _PASSED.search(output):  # pytest: some tests failed
+        return failure_cause(output)
     if done.returncode != 0:
-        output = (done.stdout + done.stderr).decode(errors="replace")
         raise WorkloadFailed(
             f"workload `{workload.command}` failed with exit code {done.returncode}: "
             f"{failure_cause(output)}; fix it or give another with --workload",
             output,
         )
+    return None

@@ -28,6 +28,9 @@ _NOT_OURS = {
     "build",
     "dist",
     "docs",
+    "tools",
+    "scripts",
+    "examples",
 }
 
 
@@ -49,9 +52,8 @@ class Hotspot:
 
 @dataclass(frozen=True)
 class _Definition:
-    qualname: str
-    top_level: bool
-    kind: str  # "function", "generator" or "async function"
+    qualname: str  # as Python names it: `f`, `Class.method`, `factory.<locals>.inner`
+    kind: str  # "function", "generator", "async function" or "property"
 
 
 def rank(reports: Iterable[list[dict[str, Any]]], copy: Path) -> list[Hotspot]:
@@ -112,13 +114,18 @@ def _ours(file: str, copy: Path) -> Path | None:
 
 
 def _problem(definition: _Definition, module: str | None) -> str | None:
-    """Why this function cannot be a target (only module-level functions can), or None."""
-    if not definition.top_level:
-        return "method or nested"
-    if definition.kind != "function":
-        return definition.kind
+    """Why this function cannot be a target, or None. Functions, generators, methods (of a
+    class at any depth: instance, class and static ones) and closures made by one of those can
+    be; async functions, properties and closures made by closures cannot."""
     if module is None:
         return "not importable"
+    if definition.kind in ("async function", "property"):
+        return definition.kind
+    inner = definition.qualname.partition(".<locals>.")[2]
+    if ".<locals>." in inner:
+        return "a closure made by a closure"
+    if "." in inner:
+        return "a method of a class defined in a function"
     return None
 
 
@@ -143,25 +150,28 @@ def _definitions(path: str) -> dict[int, _Definition]:
     except (OSError, SyntaxError, ValueError):
         return {}
     found: dict[int, _Definition] = {}
-    _walk(tree, "", True, found)
+    _walk(tree, "", found)
     return found
 
 
-def _walk(node: ast.AST, prefix: str, top: bool, found: dict[int, _Definition]) -> None:
+def _walk(node: ast.AST, prefix: str, found: dict[int, _Definition]) -> None:
     for child in ast.iter_child_nodes(node):
         if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
-            definition = _Definition(prefix + child.name, top, _kind(child))
+            definition = _Definition(prefix + child.name, _kind(child))
             for line in [child.lineno, *(d.lineno for d in child.decorator_list)]:
                 found[line] = definition
-            _walk(child, f"{prefix}{child.name}.<locals>.", False, found)
+            _walk(child, f"{prefix}{child.name}.<locals>.", found)
         elif isinstance(child, ast.ClassDef):
-            _walk(child, f"{prefix}{child.name}.", False, found)
+            _walk(child, f"{prefix}{child.name}.", found)
         else:
-            _walk(child, prefix, top, found)
+            _walk(child, prefix, found)
 
 
 def _kind(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
     if isinstance(node, ast.AsyncFunctionDef):
         return "async function"
+    decorators = {ast.unparse(d).rsplit(".", 1)[-1] for d in node.decorator_list}
+    if decorators & {"property", "cached_property", "setter", "getter", "deleter"}:
+        return "property"
     own = [n for n in ast.walk(node) if isinstance(n, ast.Yield | ast.YieldFrom)]
     return "generator" if own else "function"

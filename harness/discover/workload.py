@@ -176,3 +176,25 @@ def _read(path: Path) -> str:
         return path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return ""
+
+
+MAX_LEFT_OUT = 50  # tests a written test command may leave out; more, and it is no test suite
+_SOME_PASSED = re.compile(r"\b[1-9]\d* passed\b")
+_COLOURS = re.compile(r"\x1b\[[0-9;]*m")
+_REPORTED = re.compile(r"^(FAILED|ERROR) (\S+?)(?: - .*)?$", re.MULTILINE)
+
+
+def without_failing(command: str, output: str) -> tuple[str, list[str]]:
+    """`command` leaving out the tests pytest reported failing, or erroring at collection (a
+    test needing the network, a subprocess or a file the sdist lacks), and what it left out;
+    nothing when there are too many to call what remains the repository's tests."""
+    plain = _COLOURS.sub("", output)  # a suite may force colours on
+    reported = [(kind, nodeid) for kind, nodeid in _REPORTED.findall(plain)]
+    left = [nodeid for _, nodeid in reported if shlex.quote(nodeid) not in command]
+    if not left or len(left) > MAX_LEFT_OUT or not _SOME_PASSED.search(plain):
+        return command, []  # nothing new, too much, or nothing would be left
+    options = [
+        f"--deselect {shlex.quote(nodeid)}" if "::" in nodeid else f"--ignore {shlex.quote(nodeid)}"
+        for nodeid in dict.fromkeys(left)
+    ]
+    return f"{command} {' '.join(options)}", list(dict.fromkeys(left))

@@ -4,6 +4,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# A function as Python names it inside its module: `f`, `Class.method`, `factory.<locals>.inner`.
+QUALNAME = r"[A-Za-z_][\w.]*(\.<locals>\.[A-Za-z_]\w*)?"
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -48,9 +51,9 @@ class LimitsConfig(_Strict):
 class TargetConfig(_Strict):
     description: str = Field(min_length=1, description="What the function computes.")
     signature: str = Field(min_length=1, description="`name(arg: type, ...) -> type`.")
-    entry: str = Field(pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$", description="`module:function`.")
+    entry: str = Field(pattern=rf"^[A-Za-z_][\w.]*:{QUALNAME}$", description="`module:function`.")
     editable: list[str] = Field(min_length=1, description="Files a candidate may replace.")
-    reference: str = Field(pattern=r"^.+\.py:[A-Za-z_]\w*$", description="`path.py:function`.")
+    reference: str = Field(pattern=rf"^.+\.py:{QUALNAME}$", description="`path.py:function`.")
     output_type: str = Field(min_length=1, description="Expected output type, checked strictly.")
     mutates_inputs: bool = Field(False, description="May the function modify its arguments?")
     test_command: str | None = Field(None, description="The target's own tests; must pass.")

@@ -60,7 +60,7 @@ def merge(a: TypeSpec, b: TypeSpec) -> TypeSpec:
         for option in b.args:
             a = merge(a, option)
         return a
-    if a.kind == b.kind and a.kind in ("list", "dict"):
+    if a.kind == b.kind and a.kind in ("list", "dict", "set", "frozenset"):
         return TypeSpec(a.kind, tuple(map(merge, a.args, b.args)))
     if a.kind == b.kind == "tuple":
         return _merge_tuples(a, b)

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from harness.targets.config import EquivalenceConfig, LimitsConfig
+from harness.targets.config import QUALNAME, EquivalenceConfig, LimitsConfig
 
 
 class _Strict(BaseModel):
@@ -30,7 +30,10 @@ class RepoInputs(_Strict):
 
 class RepoTarget(_Strict):
     name: str = Field(pattern=r"^[\w-]+$", description="Short name of the target.")
-    entry: str = Field(pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$", description="module:function")
+    entry: str = Field(
+        pattern=rf"^[A-Za-z_][\w.]*:{QUALNAME}$",
+        description="module:function, module:Class.method or module:factory.<locals>.closure",
+    )
     import_root: str = Field(".", description="Folder the entry module is imported from.")
     editable: list[str] = Field(min_length=1, description="Files a candidate may change.")
     signature: str = Field(min_length=1, description="`name(arg: type, ...) -> type`.")

@@ -158,7 +158,13 @@ _ITEM_TYPES = {
 _BASES = set(_ITEM_TYPES)
 # The only classes a rebuild calls (with the recorded arguments): none of them runs its
 # arguments when made.
-_CALLABLE = (functools.partial, operator.itemgetter, operator.attrgetter, collections.deque)
+_CALLABLE = (
+    functools.partial,
+    operator.itemgetter,
+    operator.attrgetter,
+    collections.deque,
+    types.MappingProxyType,
+)
 
 
 def _call(cls: Any, items: Any, state: dict[str, Any]) -> Any:

@@ -10,6 +10,7 @@ import functools
 import io
 import operator
 import sys
+import threading
 import types
 from typing import Any
 
@@ -22,6 +23,8 @@ _FLOAT_SET = {float}
 # quicker to decode than float text.
 _PACKED, _PACK_MIN = "__f64__", 16
 _array, _a2b_base64, _b2a_base64 = array.array, binascii.a2b_base64, binascii.b2a_base64
+MAX_OBJECTS = 10_000  # objects (not builtin data) in one encoded value
+_LOCAL = threading.local()  # the objects being encoded, per thread (a recorder's are several)
 _CALLABLE_KINDS = (
     types.FunctionType,
     types.BuiltinFunctionType,
@@ -120,8 +123,29 @@ def _encode_other(value: Any, kind: type, path: str) -> Any:
     special = _SPECIAL.get(kind)
     if special is not None:
         base, items, state = special(value)
-        return _instance(_class_path(kind, path), base, items, state, path)
-    return _instance(_class_path(kind, path), *_parts(value, kind, path), path)
+        where = _IMPORTED_AS.get(kind) or _class_path(kind, path)
+        return _instance(where, base, items, state, path)
+    return _object(value, kind, path)
+
+
+def _object(value: Any, kind: type, path: str) -> Any:
+    """An object by its attributes. Object graphs are where size hides: one that refers back to
+    itself (a token and its parent) is refused at once, and so is one of too many objects,
+    instead of being walked until the recursion limit, or for ever."""
+    walk = _LOCAL.__dict__
+    active: set[int] = walk.setdefault("active", set())
+    if not active:
+        walk["count"] = 0
+    walk["count"] += 1
+    if id(value) in active:
+        raise PlainDataError(f"{path} contains itself (a {type_name(value)} refers back to it)")
+    if walk["count"] > MAX_OBJECTS:
+        raise PlainDataError(f"{path} holds more than {MAX_OBJECTS} objects")
+    active.add(id(value))
+    try:
+        return _instance(_class_path(kind, path), *_parts(value, kind, path), path)
+    finally:
+        active.discard(id(value))
 
 
 def _encode_numpy(numpy: Any, value: Any, kind: type, path: str) -> Any:
@@ -195,8 +219,10 @@ def _object_path(value: Any, where: str) -> str:
     return path
 
 
+_IMPORTED_AS: dict[type, str] = {types.MappingProxyType: "types:MappingProxyType"}  # not builtins
 _SPECIAL: dict[type, Any] = {
     functools.partial: lambda v: ("call", [v.func, *v.args], dict(v.keywords)),
+    types.MappingProxyType: lambda v: ("call", [dict(v)], {}),
     operator.itemgetter: lambda v: ("call", list(v.__reduce__()[1]), {}),
     operator.attrgetter: lambda v: ("call", list(v.__reduce__()[1]), {}),
     collections.deque: lambda v: ("call", [list(v), v.maxlen], {}),
