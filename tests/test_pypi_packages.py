@@ -39,10 +39,10 @@ PACKAGES = {
     "nameparser": Package(
         "nameparser",
         "2.6.0",
-        "lc",
-        "nameparser/util.py",
-        "return value.lower().strip('.')",
-        "return value.casefold().strip('.')",  # wrong only where casefold differs ("ß")
+        "_normalize",
+        "nameparser/_lexicon.py",
+        "    word = word.lower()\n    if not word.isascii():",
+        "    word = word.casefold()\n    if not word.isascii():",  # differs only on "ß", "ς"...
     ),
     "python-slugify": Package(
         "python-slugify",
