@@ -1,7 +1,5 @@
 """Inputs derived from recorded calls, and the holdout kept apart from them."""
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +7,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, find, settings
 from hypothesis.errors import NoSuchExample
+from repos import harness_init, make_repo
 
 from harness.sandbox.codec import Keywords
 from harness.targets.derived import call_strategy
@@ -84,17 +83,9 @@ FIRST_ONLY = """def shout(text):
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("derived") / "demo"
-    (root / "demo").mkdir(parents=True)
-    (root / "demo" / "__init__.py").write_text("")
-    (root / "demo" / "text.py").write_text(TEXT)
-    (root / "test_text.py").write_text(TESTS)
-    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t"]
-    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "init"]):
-        subprocess.run([*git, *args], check=True)
-    done = subprocess.run(
-        [sys.executable, "-m", "harness", "init", str(root)], capture_output=True, text=True
-    )
+    files = {"demo/__init__.py": "", "demo/text.py": TEXT, "test_text.py": TESTS}
+    root = make_repo(tmp_path_factory.mktemp("derived") / "demo", files)
+    done = harness_init(str(root), timeout=900)
     assert done.returncode == 0, done.stdout + done.stderr
     return root
 

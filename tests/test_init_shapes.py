@@ -2,12 +2,11 @@
 closure made by a factory, a generator and keyword-only arguments each become a target whose
 unchanged original is judged correct, and a subtly wrong change to each is rejected."""
 
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
+from repos import harness_init, make_repo
 
 from harness.targets.loader import load_target
 from harness.verify.gate import Verifier
@@ -84,19 +83,9 @@ WRONG = {
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("shapes") / "books"
-    (root / "books").mkdir(parents=True)
-    (root / "books" / "__init__.py").write_text("")
-    (root / "books" / "ledger.py").write_text(MODULE)
-    (root / "test_ledger.py").write_text(TESTS)
-    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t"]
-    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "init"]):
-        subprocess.run([*git, *args], check=True)
-    done = subprocess.run(
-        [sys.executable, "-m", "harness", "init", str(root), "--top", "6"],
-        capture_output=True,
-        text=True,
-    )
+    files = {"books/__init__.py": "", "books/ledger.py": MODULE, "test_ledger.py": TESTS}
+    root = make_repo(tmp_path_factory.mktemp("shapes") / "books", files)
+    done = harness_init(str(root), "--top", "6", timeout=900)
     assert done.returncode == 0, done.stdout + done.stderr
     return root
 

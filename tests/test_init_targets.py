@@ -2,15 +2,14 @@
 test command passed in the sandbox, built extensions come along; its table tells which functions
 really became targets, one row per function, names whole."""
 
-import os
 import shutil
 import subprocess
-import sys
 import sysconfig
 import tomllib
 from pathlib import Path
 
 import pytest
+from repos import harness_init, make_repo
 from rich.console import Console
 
 from harness.discover.command import Outcome, hotspot_table
@@ -37,22 +36,6 @@ for i in range(300):
     count_vowels("hello world " * (i % 40 + 1))
     distinct(["apple", "pear", "plum", "fig", "kiwi", "lime", "date"] + [str(i)])
 """
-
-
-def make_repo(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    for args in (["init", "-q"], ["add", "."], ["-c", "user.name=t", "-c", "user.email=t@t",
-                                                "commit", "-qm", "init"]):  # fmt: skip
-        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
-    return root
-
-
-def harness_init(*args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "harness", "init", *args]
-    env = os.environ | {"COLUMNS": "200"}
-    return subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
 
 
 def config_of(repo: Path) -> RepoConfig:

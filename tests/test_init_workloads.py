@@ -9,6 +9,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+from repos import harness_init, make_repo
+
 from harness.discover.workload import without_missing_plugins
 from harness.targets.repo_config import RepoConfig
 
@@ -36,22 +38,6 @@ PYPROJECT = """[tool.pytest.ini_options]
 addopts = "-p xdist -n auto --cov=demo --cov-report term-missing --strict-markers -ra"
 pythonpath = ["src"]
 """
-
-
-def make_repo(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    for args in (["init", "-q"], ["add", "."], ["-c", "user.name=t", "-c", "user.email=t@t",
-                                                "commit", "-qm", "init"]):  # fmt: skip
-        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
-    return root
-
-
-def harness_init(*args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "harness", "init", *args]
-    env = os.environ | {"COLUMNS": "200"}
-    return subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
 
 
 def test_addopts_of_missing_plugins_are_left_out_and_benchmarks_are_profiled(

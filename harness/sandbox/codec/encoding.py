@@ -8,6 +8,7 @@ import decimal
 import enum
 import functools
 import io
+import json
 import operator
 import sys
 import threading
@@ -69,8 +70,7 @@ def _b64(raw: bytes) -> str:
 
 
 def _set(value: Any, path: str) -> list[Any]:
-    import json  # sets have no order: items sorted by their encoding, so equal sets match
-
+    # Sets have no order: items sorted by their encoding, so equal sets match.
     items = [encode(item, f"{path} item") for item in value]
     return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
 
