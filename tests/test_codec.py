@@ -31,6 +31,8 @@ from harness.sandbox.codec import (
 )
 from harness.sandbox.limits import Limits
 from harness.sandbox.process import CallResult, SandboxProcess, SandboxSpec
+from harness.targets.config import EquivalenceConfig
+from harness.targets.equivalence import compare
 
 MODULE = """
 import dataclasses
@@ -104,6 +106,21 @@ def nested(depth):
 
 def what_came(value):
     return type(value).__module__ + "." + type(value).__qualname__
+
+
+class Token:
+    def __init__(self, text, parent=None):
+        self.text, self.parent, self.children = text, parent, []
+
+
+def parse(words):
+    root = Token("")
+    root.children = [Token(word, root) for word in words]
+    return root
+
+
+def parents_are_the_root(root):
+    return [child.parent is root for child in root.children]
 """
 
 
@@ -297,3 +314,57 @@ def test_deep_nesting_is_a_clear_rejection_on_either_side(call: Any) -> None:
         deep = {"__tuple__": [deep]}
     with pytest.raises(RecursionError):
         decode(deep)  # the parent's reader turns this into a protocol error, never a crash
+
+
+class Node:
+    def __init__(self, parent: "Node | None" = None) -> None:
+        self.parent, self.children = parent, []
+
+
+def test_objects_that_refer_back_to_themselves_travel_by_reference(call: Any) -> None:
+    parsed = call("parse", [["a", "b"]])
+    assert parsed.ok, parsed.error
+    root = parsed.output
+    assert all(child.state["parent"] is root for child in root.state["children"])
+    assert "..." in repr(root)  # printed without recursing
+    assert call("parents_are_the_root", [root]).output == [True, True]  # rebuilt as a graph
+    back = call("identity", [root]).output[0][0]
+    exact = EquivalenceConfig()
+    assert compare(root, back, exact) is None and root == back
+    copy = Instance(root.path, "object", None, dict(root.state))
+    copy.state["children"] = [
+        Instance(child.path, "object", None, dict(child.state)) for child in root.state["children"]
+    ]
+    copy.state["children"][1].state["parent"] = Instance(
+        root.path, "object", None, dict(root.state)
+    )
+    assert "expected the object at output, got another" in str(compare(root, copy, exact))
+
+
+def test_shared_and_cyclic_live_objects_rebuild_with_their_identity() -> None:
+    root = Node()
+    root.children = [Node(root), Node(root)]
+    root.children.append(root.children[0])  # shared
+    for untrusted in (False, True):
+        made = rebuild(json.loads(json.dumps(encode(root))), untrusted=untrusted)
+        assert type(made) is Node and made.children[0].parent is made
+        assert made.children[2] is made.children[0] and made.children[1] is not made.children[0]
+
+
+def test_references_that_do_not_resolve_are_refused() -> None:
+    node = {"__instance__": "m:Node", "base": "object", "items": None}
+    for payload in [
+        {"__ref__": 0},
+        [node | {"id": 0, "state": []}, node | {"id": 0, "state": []}],  # one number twice
+        [node | {"id": "0", "state": []}],
+        # a tuple refers back to itself: it can only be registered once made
+        {
+            "__instance__": "m:Pair",
+            "base": "tuple",
+            "id": 0,
+            "items": [{"__ref__": 0}],
+            "state": [],
+        },
+    ]:
+        with pytest.raises(ValueError, match="object"):
+            decode(payload)

@@ -10,7 +10,7 @@ from hypothesis.errors import NoSuchExample
 from repos import harness_init, make_repo
 
 from harness.sandbox.codec import Keywords
-from harness.targets.derived import call_strategy
+from harness.targets.derived import call_strategy, unusual_calls
 from harness.targets.inputs import InputSource
 from harness.targets.loader import load_target
 from harness.verify.gate import Verifier
@@ -60,6 +60,19 @@ def test_values_harness_cannot_vary_are_drawn_from_the_recorded_ones() -> None:
     assert not _ever(strategy, lambda args: all(args[0] is not r for r in receivers))
 
 
+def test_every_odd_piece_of_text_goes_into_a_few_recorded_strings_once() -> None:
+    calls = [["hello", 3, Keywords(strict=True)], ["", 1], [5, 2], ["World", 4], ["x", 5], ["y", 6]]
+    made = unusual_calls(calls)
+    assert {call[1] for call in made} == {3, 4, 5}  # the first three calls with text
+    assert all(call[2] == Keywords(strict=True) for call in made if call[1] == 3)
+    texts = [call[0] for call in made]
+    assert "he" + "e\u0301" + "llo" in texts  # decomposed: NFC would change it
+    assert "Wo\u00dfrld" in texts  # casefold gives "ss", lower keeps it
+    assert len(texts) == len(set(texts)) == 3 * 15
+    assert all(call[1] != 2 for call in made)  # no text at that position in that call
+    assert unusual_calls([[1.5, [2]]]) == []
+
+
 TEXT = '''def shout(text):
     """Upper-case letters, keep the rest."""
     out = []
@@ -99,7 +112,8 @@ def test_a_candidate_right_only_on_the_recorded_shapes_is_rejected(repo: Path) -
     assert {len(args[0]) for args in recorded} == {1}  # the workload only passed characters
     verdict = Verifier(bench=None).evaluate(target, FIRST_ONLY, seed=3)
     failed = [check.name for check in verdict.checks if not check.passed]
-    assert not verdict.correct and "property-based inputs (hypothesis)" in failed
+    derived = {"recorded calls with odd text", "property-based inputs (hypothesis)"}
+    assert not verdict.correct and derived & set(failed), failed
     same = TEXT.replace("out = []", "out: list[str] = []")
     assert Verifier(bench=None).evaluate(target, same, seed=3).correct
 

@@ -20,7 +20,7 @@ from harness.errors import HarnessError
 from harness.sandbox.boundary import Box, python_argv, run_boxed
 from harness.sandbox.limits import child_env
 from harness.targets.tree import copy_working_tree, import_roots
-from harness.verify.target_tests import failure_cause
+from harness.verify.target_tests import failure_cause, printed_text
 
 _SITECUSTOMIZE = "from harness.discover import hook\nhook.install()\n"
 # The hook's package, which the workload's box shows read-only.
@@ -101,7 +101,7 @@ def _run(
             f"workload `{workload.command}` ran longer than {timeout:g} s; give a shorter one "
             "with --workload or a longer --timeout"
         ) from None
-    output = (done.stdout + done.stderr).decode(errors="replace")
+    output = printed_text(done.stdout + done.stderr)
     if done.returncode == 1 and _PASSED.search(output):  # pytest: some tests failed
         return failure_cause(output)
     if done.returncode != 0:

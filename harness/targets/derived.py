@@ -10,6 +10,7 @@ A generated call on which the original itself fails is discarded by the gate, no
 candidate.
 """
 
+import itertools
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -20,8 +21,54 @@ from hypothesis.extra import numpy as hnp
 from harness.sandbox.codec import Keywords
 
 Strategy = st.SearchStrategy[Any]
-_ODD_TEXT = "\u0301\u0308\u200d\ufe0f\u00e9\u0130\u00df\u03a3\u4e2d\U0001f600 \t\n"
+# Text that breaks naive string code: a decomposed letter (NFC would compose it), combining marks
+# alone, joiners, letters whose case mapping changes length or differs from casefold ("İ", "ß",
+# "Σ", "ﬁ"), another script, an emoji, whitespace.
+_ODD_PIECES = (
+    "e\u0301",
+    "\u0301",
+    "\u0308",
+    "\u200d",
+    "\ufe0f",
+    "\u00e9",
+    "\u0130",
+    "\u00df",
+    "\u03a3",
+    "\ufb01",
+    "\u4e2d",
+    "\U0001f600",
+    " ",
+    "\t",
+    "\n",
+)
+_ODD_TEXT = "".join(sorted(set("".join(_ODD_PIECES))))
+_UNUSUAL_BASES = 3  # recorded calls each odd piece is put into, per string argument
 _LONGER = 4  # generated sequences reach this many times the longest one recorded
+
+
+def unusual_calls(calls: list[list[Any]]) -> list[list[Any]]:
+    """Each odd piece of text put once into the middle of a string argument of a few recorded
+    calls: a fixed pass, so a candidate wrong on one character (casefold for lower, a dropped NFC
+    step) is met for certain, not only when a random draw happens to hold that character."""
+    made: list[list[Any]] = []
+    for position in _string_positions(calls):
+        bases = [call for call in calls if _text_at(call, position)][:_UNUSUAL_BASES]
+        for call, piece in itertools.product(bases, _ODD_PIECES):
+            text = call[position]
+            middle = len(text) // 2
+            edited = text[:middle] + piece + text[middle:]
+            made.append([*call[:position], edited, *call[position + 1 :]])
+    return made
+
+
+def _text_at(call: list[Any], position: int) -> bool:
+    return position < len(call) and type(call[position]) is str and call[position] != ""
+
+
+def _string_positions(calls: list[list[Any]]) -> list[int]:
+    """Positional argument indexes at which some recorded call passes a string."""
+    positions = {i for call in calls for i, value in enumerate(call) if type(value) is str}
+    return sorted(positions)
 
 
 def call_strategy(calls: list[list[Any]]) -> Strategy | None:
@@ -76,7 +123,7 @@ def _strings(values: list[str]) -> Strategy:
     longest = max(map(len, values))
     pieces = st.lists(st.sampled_from(values), min_size=1, max_size=_LONGER).map("".join)
     fresh = st.text(st.sampled_from(alphabet), max_size=_LONGER * longest + 1)
-    return st.one_of(pieces, fresh, _edited(st.sampled_from(values), st.sampled_from(_ODD_TEXT)))
+    return st.one_of(pieces, fresh, _edited(st.sampled_from(values), st.sampled_from(_ODD_PIECES)))
 
 
 def _edited(texts: Strategy, extra: Strategy) -> Strategy:

@@ -20,13 +20,40 @@ Comparator = Callable[[Any, Any, EquivalenceConfig], str | None]
 comparators: Registry[Comparator] = Registry("equivalence rule")
 
 
-def _walk(expected: Any, actual: Any, leaf: Callable[[Any, Any], bool], path: str) -> str | None:
+Leaf = Callable[[Any, Any], bool]
+
+
+class _Objects:
+    """Where each object of the expected graph was first met, and the actual object it was
+    paired with there: a graph that refers back to itself is compared once per object, and a
+    shared object must be shared alike in both."""
+
+    def __init__(self) -> None:
+        self.expected: dict[int, tuple[Instance, str]] = {}  # id -> paired actual, path
+        self.actual: dict[int, str] = {}  # id -> path
+
+    def pair(self, expected: Instance, actual: Instance, path: str) -> str | None:
+        """None for a new pair; else "" when met before as this pair, or the difference."""
+        met = self.expected.get(id(expected))
+        if met is not None:
+            same = met[0] is actual
+            return "" if same else f"{path}: expected the object at {met[1]}, got another"
+        if id(actual) in self.actual:
+            return f"{path}: expected a new object, got the one at {self.actual[id(actual)]}"
+        self.expected[id(expected)], self.actual[id(actual)] = (actual, path), path
+        return None
+
+
+def _walk(
+    expected: Any, actual: Any, leaf: Leaf, path: str, objects: _Objects | None = None
+) -> str | None:
+    objects = objects or _Objects()
     if type(expected) is not type(actual):
         return f"{path}: expected {type_name(expected)}, got {type_name(actual)}"
     if type(expected) is np.ndarray:
         return _arrays(expected, actual, leaf, path)
     if type(expected) is Instance:
-        return _instances(expected, actual, leaf, path)
+        return _instances(expected, actual, leaf, path, objects)
     if isinstance(expected, set | frozenset):
         return None if expected == actual else f"{path}: expected {expected!r}, got {actual!r}"
     if isinstance(expected, list | tuple):
@@ -35,7 +62,7 @@ def _walk(expected: Any, actual: Any, leaf: Callable[[Any, Any], bool], path: st
         if _same_floats(expected, actual, leaf):
             return None
         for index, (want, got) in enumerate(zip(expected, actual, strict=True)):
-            difference = _walk(want, got, leaf, f"{path}[{index}]")
+            difference = _walk(want, got, leaf, f"{path}[{index}]", objects)
             if difference:
                 return difference
         return None
@@ -44,14 +71,14 @@ def _walk(expected: Any, actual: Any, leaf: Callable[[Any, Any], bool], path: st
             want, got = sorted(map(repr, expected)), sorted(map(repr, actual))
             return f"{path}: expected keys {want}, got {got}"
         for key in expected:
-            difference = _walk(expected[key], actual[key], leaf, f"{path}[{key!r}]")
+            difference = _walk(expected[key], actual[key], leaf, f"{path}[{key!r}]", objects)
             if difference:
                 return difference
         return None
     return None if leaf(expected, actual) else f"{path}: expected {expected!r}, got {actual!r}"
 
 
-def _arrays(expected: Any, actual: Any, leaf: Callable[[Any, Any], bool], path: str) -> str | None:
+def _arrays(expected: Any, actual: Any, leaf: Leaf, path: str) -> str | None:
     if expected.dtype != actual.dtype:
         return f"{path}: expected dtype {expected.dtype}, got {actual.dtype}"
     if expected.shape != actual.shape:
@@ -74,22 +101,25 @@ def _array_equal(expected: Any, actual: Any) -> Any:
 
 
 def _instances(
-    expected: Instance, actual: Instance, leaf: Callable[[Any, Any], bool], path: str
+    expected: Instance, actual: Instance, leaf: Leaf, path: str, objects: _Objects
 ) -> str | None:
     if (expected.path, expected.base) != (actual.path, actual.base):
         return f"{path}: expected a {dotted(expected.path)}, got a {dotted(actual.path)}"
+    met = objects.pair(expected, actual, path)
+    if met is not None:
+        return met or None
     if expected.state.keys() != actual.state.keys():
         want, got = sorted(expected.state), sorted(actual.state)
         return f"{path}: expected attributes {want}, got {got}"
-    difference = _walk(expected.items, actual.items, leaf, path)
+    difference = _walk(expected.items, actual.items, leaf, path, objects)
     for name in expected.state:
         difference = difference or _walk(
-            expected.state[name], actual.state[name], leaf, f"{path}.{name}"
+            expected.state[name], actual.state[name], leaf, f"{path}.{name}", objects
         )
     return difference
 
 
-def _same_floats(expected: Any, actual: Any, leaf: Callable[[Any, Any], bool]) -> bool:
+def _same_floats(expected: Any, actual: Any, leaf: Leaf) -> bool:
     """Fast path for long float vectors: numpy applies `leaf`'s rule; on failure the walk runs."""
     if len(expected) < 64 or not set(map(type, expected)) == set(map(type, actual)) == {float}:
         return False

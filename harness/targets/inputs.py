@@ -20,7 +20,7 @@ from hypothesis.strategies import SearchStrategy
 
 from harness.errors import ConfigError
 from harness.sandbox.codec import Keywords, decode, encode
-from harness.targets.derived import call_strategy
+from harness.targets.derived import call_strategy, unusual_calls
 from harness.targets.loader import Target
 
 
@@ -52,6 +52,14 @@ class InputSource:
     def holdout_cases(self) -> list[Case]:
         """Recorded calls kept apart: never shown to a model, for final acceptance only."""
         return [Case(f"holdout call #{i}", args) for i, args in enumerate(self._holdout)]
+
+    def unusual_cases(self) -> list[Case]:
+        """Without a generator of the target's own: recorded calls with odd text put into their
+        string arguments (see `derived.unusual_calls`)."""
+        if self._module is not None:
+            return []
+        calls = unusual_calls(self._recorded)
+        return [Case(f"recorded call with odd text #{i}", args) for i, args in enumerate(calls)]
 
     def edge_cases(self) -> list[Case]:
         if self._module is None:

@@ -72,10 +72,18 @@ def import_candidate(ctx: GateContext) -> Check:
 def recorded_calls(ctx: GateContext) -> Check | None:
     """A repository target's recorded calls against the frozen original. A call on which the
     original itself fails (it raised while the workload ran) says nothing, and is skipped."""
-    cases = ctx.inputs.recorded_cases()
+    return _calls_check(ctx, "recorded calls", ctx.inputs.recorded_cases())
+
+
+def unusual_text(ctx: GateContext) -> Check | None:
+    """Recorded calls with odd text in their strings; one the original fails on is skipped."""
+    return _calls_check(ctx, "recorded calls with odd text", ctx.inputs.unusual_cases())
+
+
+def _calls_check(ctx: GateContext, name: str, cases: list[Case]) -> Check | None:
     if not cases:
         return None
-    name, skipped = "recorded calls", 0
+    skipped = 0
     for case in cases:
         try:
             mismatch = ctx.differential.check(case.args)
@@ -84,6 +92,8 @@ def recorded_calls(ctx: GateContext) -> Check | None:
             continue
         if mismatch:
             return _failed(name, f"{case.label}: {mismatch.reason}", mismatch)
+    if skipped == len(cases):  # nothing was judged: no evidence either way
+        return None
     note = f" ({skipped} on which the original fails skipped)" if skipped else ""
     return Check(name, True, f"{len(cases) - skipped} calls agree with the original{note}")
 
@@ -208,6 +218,7 @@ BEFORE_BENCHMARK: list[Stage] = [static_screen, import_candidate, start_target_t
 # Run beside the benchmark, on the cores it does not measure on; their verdict decides first.
 BESIDE_BENCHMARK: list[Stage] = [
     recorded_calls,
+    unusual_text,
     edge_cases,
     small_inputs,
     property_based,

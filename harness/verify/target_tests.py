@@ -20,10 +20,17 @@ from harness.targets.tree import copy_working_tree, import_roots
 # (`ValueError: ...`) and argparse's `prog: error: ...`.
 _CAUSE = re.compile(r"^(E\s|ERROR\b|FAILED\b|[\w.]*(Error|Exception|Exit)\b)|\berror: ")
 _CAUSE_LINES, _LINE_CHARS = 3, 200
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
-# Every Python process the test command starts installs the sandbox's audit hook first.
+# Every Python process the test command starts installs the sandbox's audit hook first. ctypes
+# is imported before it: importing it opens the process's own symbols (`dlopen(None)`), and numpy,
+# so every numpy-based test suite, imports it. Loading other libraries through it stays refused.
 _SITECUSTOMIZE = """\
 import importlib.util, sys
+try:
+    import ctypes
+except ImportError:
+    pass
 _spec = importlib.util.spec_from_file_location("_harness_guard", {worker!r})
 _guard = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_guard)
@@ -70,7 +77,7 @@ class TestRun:
             self.stop()
             return False, f"`{self.command}` did not finish within {self.timeout:g} s"
         self._output.seek(0)
-        self.output = self._output.read().decode(errors="replace")
+        self.output = printed_text(self._output.read())
         self.stop()
         if self._process.returncode == 0:
             lines = self.output.strip().splitlines()
@@ -105,6 +112,12 @@ def _guard_dir(workdir: Path, copy: Path) -> Path:
     )
     (folder / "sitecustomize.py").write_text(source)
     return folder
+
+
+def printed_text(raw: bytes) -> str:
+    """A command's output as text. Some suites force colour (`addopts = --color=yes`); its
+    escapes would garble a verdict and hide pytest's `FAILED` lines from the parsers."""
+    return _ANSI.sub("", raw.decode(errors="replace"))
 
 
 def failure_cause(output: str) -> str:

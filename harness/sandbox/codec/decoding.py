@@ -77,6 +77,7 @@ _NUMPY_TAGS = {"__ndarray__", "__npscalar__"}
 class _Decoder:
     def __init__(self, live: bool, untrusted: bool = False) -> None:
         self.live, self.untrusted = live, untrusted
+        self.objects: dict[int, Any] = {}  # by the number the encoder gave each object
 
     def value(self, value: Any) -> Any:
         kind = type(value)
@@ -100,7 +101,7 @@ class _Decoder:
             return set(items) if tag == "__set__" else frozenset(items)
         if tag == "__kwargs__":
             return self.keywords(value[tag])
-        if tag in ("__named__", "__member__", "__instance__"):
+        if tag in ("__named__", "__member__", "__instance__", "__ref__"):
             return getattr(self, tag.strip("_"))(value)
         raise ValueError(f"unknown tag {tag!r:.40} in encoded data")
 
@@ -126,22 +127,50 @@ class _Decoder:
             raise ValueError(f"{dotted(path)} has no enum member {name!r:.40}")
         return members[name]
 
+    def ref(self, data: dict[str, Any]) -> Any:
+        number = data["__ref__"]
+        if type(number) is not int or number not in self.objects:
+            raise ValueError(f"a reference to object {number!r:.20}, which is not made yet")
+        return self.objects[number]
+
     def instance(self, data: dict[str, Any]) -> Any:
+        """An object is registered under its number before its parts are decoded, so parts that
+        refer back to it find it; one built from its items (a tuple, a frozenset, a call) can
+        only be registered once made, and a part referring back to it is refused."""
         path, base = _checked_path(data["__instance__"]), _text(data["base"])
         if base not in _BASES:
             raise ValueError(f"unknown instance base {base!r:.20}")
-        items = self.value(data.get("items"))
-        state = {_text(self.value(k)): self.value(v) for k, v in _pair_list(data["state"])}
+        number = data.get("id")
+        if number is not None and (type(number) is not int or number in self.objects):
+            raise ValueError(f"object number {number!r:.20} is not new")
+        if not self.live and base in _FILLED:
+            made = self._register(number, Instance(path, base, None, {}))
+            made.items, made.state = self._parts(data)
+            return made
         if not self.live:
-            return Instance(path, base, items, state)
+            return self._register(number, Instance(path, base, *self._parts(data)))
         cls = _resolve(path, self.untrusted)
         if not issubclass(type(cls), type):  # not `isinstance`: that would ask for `__class__`
             raise ValueError(f"{dotted(path)} is not a class")
-        if not self.untrusted:
-            return _build(cls, base, items, state)
-        if not any(type(items) is kind for kind in _ITEM_TYPES[base]):  # iterating runs nothing
-            raise ValueError(f"the items of a {base!r} instance cannot be a {type(items)}")
-        return _build_untrusted(cls, dotted(path), base, items, state)
+        name = dotted(path)
+        if base in _FILLED:
+            made = self._register(number, _empty(cls, name, base, self.untrusted))
+            _fill(made, name, base, self._parts(data), self.untrusted)
+            return made
+        parts = self._parts(data)
+        if self.untrusted and not any(type(parts[0]) is kind for kind in _ITEM_TYPES[base]):
+            raise ValueError(f"the items of a {base!r} instance cannot be a {type(parts[0])}")
+        return self._register(number, _built(cls, name, base, parts, self.untrusted))
+
+    def _parts(self, data: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        items = self.value(data.get("items"))
+        state = {_text(self.value(k)): self.value(v) for k, v in _pair_list(data["state"])}
+        return items, state
+
+    def _register(self, number: int | None, made: Any) -> Any:
+        if number is not None:
+            self.objects[number] = made
+        return made
 
 
 # How each base carries its items (see the encoder's `_parts` and `_SPECIAL`).
@@ -174,45 +203,65 @@ def _call(cls: Any, items: Any, state: dict[str, Any]) -> Any:
     return cls(*items, **state)
 
 
-def _build(cls: Any, base: str, items: Any, state: dict[str, Any]) -> Any:
-    """A live object of `cls` from its parts, without calling its `__init__` (a constructor may
-    validate or compute; the recorded state is what the object was)."""
+_FILLED = {"object", "list", "set", "dict"}  # made empty, then filled: parts may refer back
+_FILL = {"list": "extend", "set": "update", "dict": "update"}
+_BUILTIN_FILL: dict[str, Any] = {"list": list.extend, "set": set.update, "dict": dict.update}
+
+
+def _empty(cls: Any, name: str, base: str, untrusted: bool) -> Any:
+    """An empty object of `cls` (called `name`), without its `__init__`: a constructor may
+    validate or compute; the recorded state is what the object was. From untrusted data no
+    Python-level `__new__` runs."""
+    if not untrusted:
+        return cls.__new__(cls)
+    _refuse_finalizer(cls, name)
+    try:
+        return _builtin_new(cls, name, base, ())
+    except TypeError as exc:
+        raise ValueError(f"cannot rebuild a {name}: {exc}"[:200]) from None
+
+
+def _built(
+    cls: Any, name: str, base: str, parts: tuple[Any, dict[str, Any]], untrusted: bool
+) -> Any:
+    """An object made from its items: a tuple or frozenset subclass, or an allowlisted call."""
+    items, state = parts
     if base == "call":
         return _call(cls, items, state)
-    if base == "tuple":
-        return cls(*items) if hasattr(cls, "_fields") else tuple.__new__(cls, items)
-    made: Any
-    if base == "frozenset":
-        made = frozenset.__new__(cls, items)
+    if not untrusted and base == "tuple" and hasattr(cls, "_fields"):
+        made = cls(*items)
     else:
-        made = cls.__new__(cls)
-        if base == "list":
-            made.extend(items)
-        elif base in ("set", "dict"):
-            made.update(items)
-    for name, value in state.items():
-        object.__setattr__(made, name, value)
+        if untrusted:
+            _refuse_finalizer(cls, name)
+        made = _builtin_new(cls, name, base, items)
+    _fill(made, name, "object", (None, state), untrusted)
     return made
 
 
-def _build_untrusted(cls: type, name: str, base: str, items: Any, state: dict[str, Any]) -> Any:
-    """`_build` for data from an untrusted process: no Python-level `__new__`, `__init__`,
-    container method, property setter or finalizer of `cls` (called `name`) runs."""
-    if base == "call":
-        return _call(cls, items, state)
-    if _static(cls, "__del__") is not None:
-        raise ValueError(f"{name} has a finalizer (__del__); it is not rebuilt")
+def _fill(
+    made: Any, name: str, base: str, parts: tuple[Any, dict[str, Any]], untrusted: bool
+) -> None:
+    """Items and attributes into an object; from untrusted data no container method or property
+    setter of its class runs."""
+    items, state = parts
+    if untrusted and not any(type(items) is kind for kind in _ITEM_TYPES[base]):
+        raise ValueError(f"the items of a {base!r} instance cannot be a {type(items)}")
     try:
-        made = _builtin_new(cls, name, base, items)
-        if base in ("list", "set", "dict"):
-            fill: Any = {"list": list.extend, "set": set.update, "dict": dict.update}[base]
-            fill(made, items)
+        if base in _FILL and untrusted:
+            _BUILTIN_FILL[base](made, items)
+        elif base in _FILL:
+            getattr(made, _FILL[base])(items)
         for attribute, value in state.items():
-            _check_attribute(cls, name, attribute)
+            if untrusted:
+                _check_attribute(type(made), name, attribute)
             object.__setattr__(made, attribute, value)
     except (TypeError, AttributeError) as exc:
         raise ValueError(f"cannot rebuild a {name}: {exc}"[:200]) from None
-    return made
+
+
+def _refuse_finalizer(cls: Any, name: str) -> None:
+    if _static(cls, "__del__") is not None:
+        raise ValueError(f"{name} has a finalizer (__del__); it is not rebuilt")
 
 
 # A class's MRO and namespace, read without its metaclass's `__getattribute__`.

@@ -25,7 +25,7 @@ _FLOAT_SET = {float}
 _PACKED, _PACK_MIN = "__f64__", 16
 _array, _a2b_base64, _b2a_base64 = array.array, binascii.a2b_base64, binascii.b2a_base64
 MAX_OBJECTS = 10_000  # objects (not builtin data) in one encoded value
-_LOCAL = threading.local()  # the objects being encoded, per thread (a recorder's are several)
+_LOCAL = threading.local()  # the objects met in the value being encoded, per thread
 _CALLABLE_KINDS = (
     types.FunctionType,
     types.BuiltinFunctionType,
@@ -37,6 +37,21 @@ _CALLABLE_KINDS = (
 
 
 def encode(value: Any, path: str = "output") -> Any:
+    """`value` as tagged data. An object met again within one value (shared, or referring back
+    to itself: a token and its parent) travels as a reference to its first occurrence."""
+    if value is None or type(value) in _PLAIN_SCALARS:
+        return value
+    walk = _LOCAL.__dict__
+    if walk.get("objects") is not None:  # within an encoding already
+        return _encode(value, path)
+    walk["objects"], walk["count"] = {}, 0
+    try:
+        return _encode(value, path)
+    finally:
+        walk["objects"] = None
+
+
+def _encode(value: Any, path: str) -> Any:
     kind = type(value)
     if value is None or kind in _PLAIN_SCALARS:
         return value
@@ -46,7 +61,7 @@ def encode(value: Any, path: str = "output") -> Any:
             return {_PACKED: _b2a_base64(_array("d", value).tobytes(), newline=False).decode()}
         if types_ <= _SCALAR_SET:  # fast path: a flat list of plain scalars
             return value
-        return [encode(item, f"{path}[{i}]") for i, item in enumerate(value)]
+        return [_encode(item, f"{path}[{i}]") for i, item in enumerate(value)]
     if kind is tuple:
         return {"__tuple__": _items(value, path)}
     if kind is dict:
@@ -58,11 +73,11 @@ def encode(value: Any, path: str = "output") -> Any:
 
 
 def _items(values: Any, path: str) -> list[Any]:
-    return [encode(item, f"{path}[{i}]") for i, item in enumerate(values)]
+    return [_encode(item, f"{path}[{i}]") for i, item in enumerate(values)]
 
 
 def _pairs(mapping: Any, path: str) -> list[list[Any]]:
-    return [[encode(k, path), encode(v, f"{path}[{k!r}]")] for k, v in mapping.items()]
+    return [[_encode(k, path), _encode(v, f"{path}[{k!r}]")] for k, v in mapping.items()]
 
 
 def _b64(raw: bytes) -> str:
@@ -71,7 +86,7 @@ def _b64(raw: bytes) -> str:
 
 def _set(value: Any, path: str) -> list[Any]:
     # Sets have no order: items sorted by their encoding, so equal sets match.
-    items = [encode(item, f"{path} item") for item in value]
+    items = [_encode(item, f"{path} item") for item in value]
     return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
 
 
@@ -92,18 +107,41 @@ _ENCODERS: dict[type, Any] = {
     datetime.timedelta: lambda v, p: {"__timedelta__": [v.days, v.seconds, v.microseconds]},
     Keywords: lambda v, p: {"__kwargs__": _pairs(v, p)},
     Named: lambda v, p: {"__named__": v.path},
-    Member: lambda v, p: {"__member__": v.path, "name": v.name, "value": encode(v.value, p)},
-    Instance: lambda v, p: _instance(v.path, v.base, v.items, v.state, p),
+    Member: lambda v, p: {"__member__": v.path, "name": v.name, "value": _encode(v.value, p)},
+    Instance: lambda v, p: _shared(
+        v, p, lambda number: _instance(v.path, *_stand_in(v), p, number)
+    ),
 }
 
 
-def _instance(path: str, base: str, items: Any, state: dict[str, Any], where: str) -> Any:
-    return {
-        "__instance__": path,
-        "base": base,
-        "items": encode(items, where),
-        "state": _pairs(state, where),
-    }
+def _stand_in(value: Instance) -> tuple[str, Any, dict[str, Any]]:
+    return value.base, value.items, value.state
+
+
+def _instance(
+    path: str, base: str, items: Any, state: dict[str, Any], where: str, number: int | None = None
+) -> Any:
+    encoded: dict[str, Any] = {"__instance__": path, "base": base}
+    if number is not None:
+        encoded["id"] = number
+    return encoded | {"items": _encode(items, where), "state": _pairs(state, where)}
+
+
+def _shared(value: Any, path: str, encode_new: Any) -> Any:
+    """`{"__ref__": n}` for an object met before in this encoding; else `encode_new(n)`, with
+    `n` its number. Object graphs are where size hides: one of too many objects is refused at
+    once instead of being walked for ever."""
+    walk = _LOCAL.__dict__
+    objects: dict[int, tuple[int, Any]] = walk["objects"]
+    seen = objects.get(id(value))
+    if seen is not None:
+        return {"__ref__": seen[0]}
+    walk["count"] += 1
+    if walk["count"] > MAX_OBJECTS:
+        raise PlainDataError(f"{path} holds more than {MAX_OBJECTS} objects")
+    number = len(objects)
+    objects[id(value)] = (number, value)  # the value is held, so its id is not reused
+    return encode_new(number)
 
 
 def _encode_other(value: Any, kind: type, path: str) -> Any:
@@ -114,7 +152,7 @@ def _encode_other(value: Any, kind: type, path: str) -> Any:
         return {
             "__member__": _class_path(kind, path),
             "name": value.name,
-            "value": encode(value.value, path),
+            "value": _encode(value.value, path),
         }
     if isinstance(value, _CALLABLE_KINDS):
         return {"__named__": _object_path(value, path)}
@@ -129,23 +167,11 @@ def _encode_other(value: Any, kind: type, path: str) -> Any:
 
 
 def _object(value: Any, kind: type, path: str) -> Any:
-    """An object by its attributes. Object graphs are where size hides: one that refers back to
-    itself (a token and its parent) is refused at once, and so is one of too many objects,
-    instead of being walked until the recursion limit, or for ever."""
-    walk = _LOCAL.__dict__
-    active: set[int] = walk.setdefault("active", set())
-    if not active:
-        walk["count"] = 0
-    walk["count"] += 1
-    if id(value) in active:
-        raise PlainDataError(f"{path} contains itself (a {type_name(value)} refers back to it)")
-    if walk["count"] > MAX_OBJECTS:
-        raise PlainDataError(f"{path} holds more than {MAX_OBJECTS} objects")
-    active.add(id(value))
-    try:
-        return _instance(_class_path(kind, path), *_parts(value, kind, path), path)
-    finally:
-        active.discard(id(value))
+    """An object by its class and attributes."""
+    where = _class_path(kind, path)
+    return _shared(
+        value, path, lambda number: _instance(where, *_parts(value, kind, path), path, number)
+    )
 
 
 def _encode_numpy(numpy: Any, value: Any, kind: type, path: str) -> Any:

@@ -4,10 +4,15 @@ Relative imports inside this package: a sandbox worker loads it by its path, wit
 """
 
 import re
+import reprlib
+import threading
 from typing import Any
 
 # `module:qualname`, nothing a class nested in a function (`<locals>`) or a lambda could be.
 IMPORT_PATH = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*")
+
+
+_COMPARING = threading.local()  # the pairs of stand-ins being compared, per thread
 
 
 class PlainDataError(TypeError):
@@ -27,11 +32,24 @@ class Instance:
         return (self.path, self.base, self.items, tuple(self.state.items()))
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is Instance and self._key() == other._key()
+        """Equal parts; an object graph that refers back to itself is compared as a graph: a
+        pair met again while being compared counts as equal, which is what decides it."""
+        if type(other) is not Instance:
+            return False
+        comparing: set[tuple[int, int]] = _COMPARING.__dict__.setdefault("pairs", set())
+        pair = (id(self), id(other))
+        if self is other or pair in comparing:
+            return True
+        comparing.add(pair)
+        try:
+            return self._key() == other._key()
+        finally:
+            comparing.discard(pair)
 
     def __hash__(self) -> int:
-        return hash(self._key())
+        return hash((self.path, self.base))  # its parts may hold it: they are not hashed
 
+    @reprlib.recursive_repr("...")
     def __repr__(self) -> str:
         inner = [repr(self.items)] if self.items not in (None, [], ()) else []
         inner += [f"{name}={value!r}" for name, value in self.state.items()]
