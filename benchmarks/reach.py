@@ -94,16 +94,15 @@ def measure(package: Package, timeout: float) -> Reach:
         harness = [sys.executable, "-m", "harness", "init", str(root), "--top", str(HOTTEST)]
         started = time.perf_counter()
         wide = os.environ | {"COLUMNS": "200"}
-        done = subprocess.run(harness, capture_output=True, text=True, timeout=timeout, env=wide)
+        error = _init_error(harness, timeout, wide)
         seconds = time.perf_counter() - started
         ranking_path = root / HARNESS_DIR / RANKING_FILE
         rows = json.loads(ranking_path.read_text()) if ranking_path.is_file() else []
     written = [row["function"] for row in rows if row["target"] == "yes"]
-    error = None if done.returncode == 0 else (done.stderr.strip().splitlines() or ["?"])[-1]
     return Reach(
         package=f"{package.name} {package.version}",
         shape=package.shape,
-        out_of_the_box=done.returncode == 0 and bool(written),
+        out_of_the_box=error is None and bool(written),
         hottest=len(rows),
         usable=len(written),
         targets=written,
@@ -111,6 +110,15 @@ def measure(package: Package, timeout: float) -> Reach:
         init_seconds=round(seconds, 1),
         error=error,
     )
+
+
+def _init_error(command: list[str], timeout: float, env: dict[str, str]) -> str | None:
+    """None when init succeeded, else its last line of error (or the timeout)."""
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
+    except subprocess.TimeoutExpired:
+        return f"init ran longer than {timeout:g} s"
+    return None if done.returncode == 0 else (done.stderr.strip().splitlines() or ["?"])[-1]
 
 
 def show(results: list[Reach]) -> None:

@@ -9,6 +9,7 @@ import functools
 import io
 import json
 import operator
+import re
 import sys
 import textwrap
 import types
@@ -20,6 +21,7 @@ import numpy as np
 import pytest
 
 from harness.sandbox.codec import (
+    Bound,
     Instance,
     Keywords,
     Member,
@@ -252,6 +254,7 @@ def test_live_values_encode_and_decode_to_stand_ins_without_imports() -> None:
             Instance("functools:partial", "call", [Named("builtins:max"), 3], {}),
         ),
         (operator.itemgetter(2), Instance("operator:itemgetter", "call", [2], {})),
+        (re.compile("a+", re.I), Instance("re:compile", "call", ["a+", re.I | re.U], {})),
         (str.lower, Named("builtins:str.lower")),
         (int, Named("builtins:int")),
     ]:
@@ -260,7 +263,7 @@ def test_live_values_encode_and_decode_to_stand_ins_without_imports() -> None:
 
 
 def test_what_cannot_be_named_is_refused_with_where_it_is() -> None:
-    for value in [lambda: 1, iter([1]), "text".upper, np.array([None], dtype=object)]:
+    for value in [lambda: 1, iter([1]), object().__str__, np.array([None, lambda: 1])]:
         with pytest.raises(PlainDataError, match=r"output\[0\]"):
             encode([value])
 
@@ -287,6 +290,8 @@ def test_hostile_payloads_are_refused_and_nothing_they_name_is_run() -> None:
             "state": [],
         },
         "a scalar with a shape": {"__npscalar__": _npy(np.zeros(2))},
+        "an object array's huge shape": {"__objarray__": [[10**12], [1]]},
+        "an object array's negative shape": {"__objarray__": [[-1, -1], [1]]},
     }
     for name, payload in hostile.items():
         with pytest.raises(ValueError):
@@ -341,6 +346,22 @@ def test_objects_that_refer_back_to_themselves_travel_by_reference(call: Any) ->
     assert "expected the object at output, got another" in str(compare(root, copy, exact))
 
 
+class Kind(tuple[str, ...]):
+    """Like sqlparse's token types: a tuple whose attributes refer to its relatives."""
+
+
+def test_a_tuple_subclass_whose_attributes_refer_back_rebuilds() -> None:
+    root = Kind(("Token",))
+    child = Kind(("Token", "Name"))
+    child.parent, root.parent, root.subtypes = root, None, {"Name": child}  # type: ignore[attr-defined]
+    for untrusted in (False, True):
+        made = rebuild(json.loads(json.dumps(encode(child))), untrusted=untrusted)
+        assert type(made) is Kind and made == ("Token", "Name")
+        assert made.parent.subtypes["Name"] is made
+    decoded = decode(json.loads(json.dumps(encode(child))))
+    assert decoded.state["parent"].state["subtypes"]["Name"] is decoded
+
+
 def test_shared_and_cyclic_live_objects_rebuild_with_their_identity() -> None:
     root = Node()
     root.children = [Node(root), Node(root)]
@@ -368,3 +389,50 @@ def test_references_that_do_not_resolve_are_refused() -> None:
     ]:
         with pytest.raises(ValueError, match="object"):
             decode(payload)
+
+
+def test_object_arrays_travel_item_by_item_and_compare_with_exact_types(call: Any) -> None:
+    amounts = np.array([[decimal.Decimal("1.10"), 2], [None, "x"]], dtype=object)
+    result = call("identity", [amounts])
+    assert result.ok, result.error
+    back = result.output[0][0]
+    assert back.dtype == object and back.shape == (2, 2)
+    assert [type(item) for item in back.flat] == [decimal.Decimal, int, type(None), str]
+    exact = EquivalenceConfig()
+    assert compare(amounts, back, exact) is None
+    ints = amounts.copy()
+    ints[0, 0] = 1
+    assert "expected decimal.Decimal, got int" in str(compare(amounts, ints, exact))
+
+
+class Scanner:
+    def __init__(self) -> None:
+        self.rules = [(re.compile("[0-9]+").match, "number")]
+        self.on_word = self.word
+
+    def word(self, text: str) -> str:
+        return text.upper()
+
+
+def test_methods_bound_to_carried_objects_are_carried_by_name(call: Any) -> None:
+    scanner = Scanner()
+    encoded = json.loads(json.dumps(encode(scanner)))
+    decoded = decode(encoded)
+    [(match, kind)] = decoded.state["rules"]
+    assert type(match) is Bound and match.name == "match" and kind == "number"
+    assert decoded.state["on_word"].owner is decoded  # the object itself, by reference
+    for untrusted in (False, True):
+        made = rebuild(encoded, untrusted=untrusted)
+        assert made.on_word.__self__ is made and made.on_word("ab") == "AB"
+        assert made.rules[0][0]("42x").group() == "42"
+    result = call("identity", [[3, 4].index, "ab".upper])
+    assert result.ok and result.output[0] == [Bound([3, 4], "index"), Bound("ab", "upper")]
+    hostile = {
+        "__method__": [
+            {"__instance__": "m:X", "base": "object", "items": None, "state": []},
+            "__init__",
+        ]
+    }
+    with pytest.raises(ValueError):
+        rebuild({"__method__": [[1], "__class__"]}, untrusted=True)  # not a function of list
+    assert type(decode(hostile)) is Bound  # decoding names it and runs nothing

@@ -83,6 +83,8 @@ def _arrays(expected: Any, actual: Any, leaf: Leaf, path: str) -> str | None:
         return f"{path}: expected dtype {expected.dtype}, got {actual.dtype}"
     if expected.shape != actual.shape:
         return f"{path}: expected shape {expected.shape}, got {actual.shape}"
+    if expected.dtype == object:  # Python objects: compared as values, exact types and all
+        return _walk(list(expected.flat), list(actual.flat), leaf, f"{path} (flat)")
     rule = getattr(leaf, "vector", _vector_equal) if expected.dtype.kind in "fc" else _array_equal
     same = np.asarray(rule(expected, actual))
     if same.all():

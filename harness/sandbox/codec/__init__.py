@@ -13,9 +13,10 @@ Two ways back from the wire:
 from .calls import entry, split
 from .decoding import decode, rebuild
 from .encoding import encode
-from .values import Instance, Keywords, Member, Named, PlainDataError, dotted, type_name
+from .values import Bound, Instance, Keywords, Member, Named, PlainDataError, dotted, type_name
 
 __all__ = [
+    "Bound",
     "Instance",
     "Keywords",
     "Member",

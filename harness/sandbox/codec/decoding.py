@@ -12,11 +12,12 @@ import inspect
 import io
 import math
 import operator
+import re
 import sys
 import types
 from typing import Any
 
-from .values import IMPORT_PATH, Instance, Keywords, Member, Named, dotted
+from .values import IMPORT_PATH, Bound, Instance, Keywords, Member, Named, dotted
 
 _SCALAR_SET = {bool, int, float, str, type(None)}
 _PACKED = "__f64__"
@@ -101,6 +102,10 @@ class _Decoder:
             return set(items) if tag == "__set__" else frozenset(items)
         if tag == "__kwargs__":
             return self.keywords(value[tag])
+        if tag == "__objarray__":
+            return self.object_array(value[tag])
+        if tag == "__method__":
+            return self.method(value[tag])
         if tag in ("__named__", "__member__", "__instance__", "__ref__"):
             return getattr(self, tag.strip("_"))(value)
         raise ValueError(f"unknown tag {tag!r:.40} in encoded data")
@@ -127,6 +132,34 @@ class _Decoder:
             raise ValueError(f"{dotted(path)} has no enum member {name!r:.40}")
         return members[name]
 
+    def object_array(self, data: Any) -> Any:
+        """An array of Python objects, element by element: its shape must hold exactly the
+        items given, so nothing is allocated beyond what arrived."""
+        if self.untrusted and "numpy" not in sys.modules:
+            raise ValueError("an array, but numpy is not imported here")
+        import numpy
+
+        shape, items = _list(data) if len(_list(data)) == 2 else ([], None)
+        dims = _list(shape)
+        if not all(type(d) is int and d >= 0 for d in dims) or math.prod(dims) != len(_list(items)):
+            raise ValueError(f"an object array of shape {dims!r:.60} cannot hold its items")
+        made = numpy.empty(len(items), dtype=object)
+        for index, item in enumerate(items):  # one by one: a list item must stay one element
+            made[index] = self.value(item)
+        return made.reshape(dims)
+
+    def method(self, data: Any) -> Any:
+        """A bound method: its object, and a function its class defines (looked up without
+        running anything), bound to it."""
+        owner, name = _list(data) if len(_list(data)) == 2 else (None, None)
+        owner, name = self.value(owner), _text(name)
+        if not self.live:
+            return Bound(owner, name)
+        function = _static(type(owner), name)
+        if type(function) not in (types.FunctionType, types.MethodDescriptorType):
+            raise ValueError(f"a {type(owner).__name__} has no method {name!r:.40}")
+        return function.__get__(owner, type(owner))
+
     def ref(self, data: dict[str, Any]) -> Any:
         number = data["__ref__"]
         if type(number) is not int or number not in self.objects:
@@ -134,38 +167,47 @@ class _Decoder:
         return self.objects[number]
 
     def instance(self, data: dict[str, Any]) -> Any:
-        """An object is registered under its number before its parts are decoded, so parts that
-        refer back to it find it; one built from its items (a tuple, a frozenset, a call) can
-        only be registered once made, and a part referring back to it is refused."""
+        """An object is registered under its number before its attributes are decoded, so
+        attributes that refer back to it find it; a container is registered before its items
+        too. One built from its items (a tuple or frozenset subclass) is registered once made,
+        so an item referring back to it is refused; so is anything in a call's arguments."""
         path, base = _checked_path(data["__instance__"]), _text(data["base"])
         if base not in _BASES:
             raise ValueError(f"unknown instance base {base!r:.20}")
         number = data.get("id")
         if number is not None and (type(number) is not int or number in self.objects):
             raise ValueError(f"object number {number!r:.20} is not new")
-        if not self.live and base in _FILLED:
-            made = self._register(number, Instance(path, base, None, {}))
-            made.items, made.state = self._parts(data)
-            return made
         if not self.live:
-            return self._register(number, Instance(path, base, *self._parts(data)))
-        cls = _resolve(path, self.untrusted)
+            made = Instance(path, base, None, {})
+            if base not in _FILLED:
+                made.items = self._items(data)
+            self._register(number, made)
+            if base in _FILLED:
+                made.items = self._items(data)
+            made.state = self._state(data)
+            return made
+        return self._live_instance(path, base, number, data)
+
+    def _live_instance(self, path: str, base: str, number: int | None, data: Any) -> Any:
+        cls, name = _resolve(path, self.untrusted), dotted(path)
+        if base == "call":  # the callable is checked against the allowlist, by identity
+            return self._register(number, _call(cls, self._items(data), self._state(data)))
         if not issubclass(type(cls), type):  # not `isinstance`: that would ask for `__class__`
-            raise ValueError(f"{dotted(path)} is not a class")
-        name = dotted(path)
+            raise ValueError(f"{name} is not a class")
         if base in _FILLED:
             made = self._register(number, _empty(cls, name, base, self.untrusted))
-            _fill(made, name, base, self._parts(data), self.untrusted)
-            return made
-        parts = self._parts(data)
-        if self.untrusted and not any(type(parts[0]) is kind for kind in _ITEM_TYPES[base]):
-            raise ValueError(f"the items of a {base!r} instance cannot be a {type(parts[0])}")
-        return self._register(number, _built(cls, name, base, parts, self.untrusted))
+            items = self._items(data)
+        else:
+            items = self._items(data)
+            made = self._register(number, _from_items(cls, name, base, items, self.untrusted))
+        _fill(made, name, base, (items, self._state(data)), self.untrusted)
+        return made
 
-    def _parts(self, data: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
-        items = self.value(data.get("items"))
-        state = {_text(self.value(k)): self.value(v) for k, v in _pair_list(data["state"])}
-        return items, state
+    def _items(self, data: dict[str, Any]) -> Any:
+        return self.value(data.get("items"))
+
+    def _state(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {_text(self.value(k)): self.value(v) for k, v in _pair_list(data["state"])}
 
     def _register(self, number: int | None, made: Any) -> Any:
         if number is not None:
@@ -188,6 +230,7 @@ _BASES = set(_ITEM_TYPES)
 # The only classes a rebuild calls (with the recorded arguments): none of them runs its
 # arguments when made.
 _CALLABLE = (
+    re.compile,  # a compiled pattern, from its pattern and flags
     functools.partial,
     operator.itemgetter,
     operator.attrgetter,
@@ -221,21 +264,15 @@ def _empty(cls: Any, name: str, base: str, untrusted: bool) -> Any:
         raise ValueError(f"cannot rebuild a {name}: {exc}"[:200]) from None
 
 
-def _built(
-    cls: Any, name: str, base: str, parts: tuple[Any, dict[str, Any]], untrusted: bool
-) -> Any:
-    """An object made from its items: a tuple or frozenset subclass, or an allowlisted call."""
-    items, state = parts
-    if base == "call":
-        return _call(cls, items, state)
+def _from_items(cls: Any, name: str, base: str, items: Any, untrusted: bool) -> Any:
+    """A tuple or frozenset subclass made from its items (its attributes are filled after)."""
+    if untrusted and not any(type(items) is kind for kind in _ITEM_TYPES[base]):
+        raise ValueError(f"the items of a {base!r} instance cannot be a {type(items)}")
     if not untrusted and base == "tuple" and hasattr(cls, "_fields"):
-        made = cls(*items)
-    else:
-        if untrusted:
-            _refuse_finalizer(cls, name)
-        made = _builtin_new(cls, name, base, items)
-    _fill(made, name, "object", (None, state), untrusted)
-    return made
+        return cls(*items)
+    if untrusted:
+        _refuse_finalizer(cls, name)
+    return _builtin_new(cls, name, base, items)
 
 
 def _fill(

@@ -7,15 +7,17 @@ import datetime
 import decimal
 import enum
 import functools
+import inspect
 import io
 import json
 import operator
+import re
 import sys
 import threading
 import types
 from typing import Any
 
-from .values import IMPORT_PATH, Instance, Keywords, Member, Named, PlainDataError, type_name
+from .values import IMPORT_PATH, Bound, Instance, Keywords, Member, Named, PlainDataError, type_name
 
 _PLAIN_SCALARS = (bool, int, float, str)
 _SCALAR_SET = {bool, int, float, str, type(None)}
@@ -106,6 +108,7 @@ _ENCODERS: dict[type, Any] = {
     datetime.time: _date_like("__time__"),
     datetime.timedelta: lambda v, p: {"__timedelta__": [v.days, v.seconds, v.microseconds]},
     Keywords: lambda v, p: {"__kwargs__": _pairs(v, p)},
+    Bound: lambda v, p: {"__method__": [_encode(v.owner, f"{p}.__self__"), v.name]},
     Named: lambda v, p: {"__named__": v.path},
     Member: lambda v, p: {"__member__": v.path, "name": v.name, "value": _encode(v.value, p)},
     Instance: lambda v, p: _shared(
@@ -154,9 +157,11 @@ def _encode_other(value: Any, kind: type, path: str) -> Any:
             "name": value.name,
             "value": _encode(value.value, path),
         }
+    if _bound_to_an_object(value):
+        return _method(value, path)
     if isinstance(value, _CALLABLE_KINDS):
         return {"__named__": _object_path(value, path)}
-    if isinstance(value, types.MethodType | types.GeneratorType | types.ModuleType):
+    if isinstance(value, types.GeneratorType | types.ModuleType):
         raise PlainDataError(f"{path} is a {type_name(value)}, which the codec cannot carry")
     special = _SPECIAL.get(kind)
     if special is not None:
@@ -164,6 +169,25 @@ def _encode_other(value: Any, kind: type, path: str) -> Any:
         where = _IMPORTED_AS.get(kind) or _class_path(kind, path)
         return _instance(where, base, items, state, path)
     return _object(value, kind, path)
+
+
+def _bound_to_an_object(value: Any) -> bool:
+    if not isinstance(value, types.MethodType | types.BuiltinMethodType):
+        return False
+    return not isinstance(value.__self__, type | types.ModuleType | None)
+
+
+def _method(value: Any, path: str) -> Any:
+    """A bound method as its object and its name, when the object's class defines that name as
+    this very function (looked up without running anything); else it cannot be named."""
+    owner, name = value.__self__, value.__name__
+    defined = inspect.getattr_static(type(owner), name, None)
+    function = getattr(value, "__func__", None)
+    if defined is None or (function is not None and defined is not function):
+        raise PlainDataError(
+            f"{path} is a method bound to an object whose class has no {name!r}; pass a function"
+        )
+    return {"__method__": [_encode(owner, f"{path}.__self__"), name]}
 
 
 def _object(value: Any, kind: type, path: str) -> Any:
@@ -179,8 +203,11 @@ def _encode_numpy(numpy: Any, value: Any, kind: type, path: str) -> Any:
         raise PlainDataError(
             f"{path} is a {type_name(value)} (an ndarray subclass); return a plain ndarray"
         )
+    if value.dtype == object and kind is numpy.ndarray:  # `Decimal`s, say: item by item
+        items = [_encode(item, f"{path}[{i}]") for i, item in enumerate(value.flat)]
+        return {"__objarray__": [list(value.shape), items]}
     if value.dtype.hasobject:
-        raise PlainDataError(f"{path} is a numpy array of Python objects; use a numeric dtype")
+        raise PlainDataError(f"{path} is a numpy record array holding Python objects")
     buffer = io.BytesIO()
     numpy.lib.format.write_array(buffer, numpy.asarray(value), allow_pickle=False)
     tag = "__ndarray__" if kind is numpy.ndarray else "__npscalar__"
@@ -245,8 +272,12 @@ def _object_path(value: Any, where: str) -> str:
     return path
 
 
-_IMPORTED_AS: dict[type, str] = {types.MappingProxyType: "types:MappingProxyType"}  # not builtins
+_IMPORTED_AS: dict[type, str] = {  # types whose class is not importable by its own name
+    types.MappingProxyType: "types:MappingProxyType",
+    re.Pattern: "re:compile",
+}
 _SPECIAL: dict[type, Any] = {
+    re.Pattern: lambda v: ("call", [v.pattern, v.flags], {}),
     functools.partial: lambda v: ("call", [v.func, *v.args], dict(v.keywords)),
     types.MappingProxyType: lambda v: ("call", [dict(v)], {}),
     operator.itemgetter: lambda v: ("call", list(v.__reduce__()[1]), {}),

@@ -92,6 +92,25 @@ class Named:
         return dotted(self.path)
 
 
+class Bound:
+    """A method bound to an object: the object (carried like any other) and the method's name,
+    which its class defines."""
+
+    __slots__ = ("name", "owner")
+
+    def __init__(self, owner: Any, name: str) -> None:
+        self.owner, self.name = owner, name
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is Bound and self.name == other.name and self.owner == other.owner
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+    def __repr__(self) -> str:
+        return f"{self.owner!r}.{self.name}"
+
+
 class Keywords(dict[str, Any]):
     """A call's keyword arguments, carried as the last item of its argument list."""
 
@@ -105,7 +124,7 @@ def type_name(value: Any) -> str:
     kind = type(value)
     if kind in (Instance, Member):
         return dotted(value.path)
-    if kind is Named:
+    if kind in (Named, Bound):
         return "callable"
     return (
         kind.__qualname__
