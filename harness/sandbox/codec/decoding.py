@@ -1,7 +1,5 @@
 """Decoding: tagged data to values, as stand-ins (`decode`) or live objects (`rebuild`)."""
 
-import array
-import binascii
 import collections
 import datetime
 import decimal
@@ -9,7 +7,6 @@ import enum
 import functools
 import importlib
 import inspect
-import io
 import math
 import operator
 import re
@@ -17,11 +14,11 @@ import sys
 import types
 from typing import Any
 
+from .binary import b64_bytes, load_npy, unpack
 from .values import IMPORT_PATH, Bound, Instance, Keywords, Member, Named, dotted
 
 _SCALAR_SET = {bool, int, float, str, type(None)}
 _PACKED = "__f64__"
-_array, _a2b_base64 = array.array, binascii.a2b_base64
 
 
 def decode(value: Any) -> Any:
@@ -42,10 +39,6 @@ def rebuild(value: Any, untrusted: bool = False) -> Any:
     return _Decoder(live=True, untrusted=untrusted).value(value)
 
 
-def _b64_bytes(text: Any) -> bytes:
-    return _a2b_base64(_text(text), strict_mode=True)
-
-
 def _timedelta(parts: Any) -> datetime.timedelta:
     days, seconds, micro = (int(part) for part in _list(parts))
     return datetime.timedelta(days, seconds, micro)
@@ -58,17 +51,17 @@ def _complex(parts: Any) -> complex:
 
 # Tags whose payload is read without the decoder: tag -> reader of the payload.
 _LEAVES: dict[str, Any] = {
-    _PACKED: lambda data: _unpack(data),
-    "__bytes__": _b64_bytes,
-    "__bytearray__": lambda data: bytearray(_b64_bytes(data)),
+    _PACKED: unpack,
+    "__bytes__": b64_bytes,
+    "__bytearray__": lambda data: bytearray(b64_bytes(data)),
     "__complex__": _complex,
     "__decimal__": lambda data: decimal.Decimal(_text(data)),
     "__datetime__": lambda data: datetime.datetime.fromisoformat(_text(data)),
     "__date__": lambda data: datetime.date.fromisoformat(_text(data)),
     "__time__": lambda data: datetime.time.fromisoformat(_text(data)),
     "__timedelta__": _timedelta,
-    "__ndarray__": lambda data: _load_npy(data),
-    "__npscalar__": lambda data: _load_npy(data, scalar=True),
+    "__ndarray__": load_npy,
+    "__npscalar__": lambda data: load_npy(data, scalar=True),
 }
 
 
@@ -379,44 +372,3 @@ def _pair_list(value: Any) -> list[Any]:
     if not all(type(pair) is list and len(pair) == 2 for pair in pairs):
         raise ValueError("expected a list of [key, value] pairs in encoded data")
     return pairs
-
-
-def _unpack(text: Any) -> list[float]:
-    """A packed float list; raises ValueError if it is malformed (it may come from a candidate)."""
-    raw = _a2b_base64(_text(text), strict_mode=True)
-    if len(raw) % 8:
-        raise ValueError("packed floats must be a whole number of 8-byte values")
-    floats = _array("d")
-    floats.frombytes(raw)
-    return floats.tolist()
-
-
-def _load_npy(text: Any, scalar: bool = False) -> Any:
-    """An array (or a 0-d one's scalar) from `.npy` bytes. The header is read first and the data
-    must be exactly as long as it says: a forged shape cannot make this side allocate, and object
-    arrays, which would need pickle, are refused."""
-    import numpy
-
-    stream = io.BytesIO(_b64_bytes(text))
-    shape, fortran, dtype = _npy_header(numpy, stream)
-    if dtype.hasobject:
-        raise ValueError("an array of Python objects cannot be carried; use a numeric dtype")
-    if scalar and shape != ():
-        raise ValueError("a numpy scalar must be a 0-d array")
-    data = stream.read()
-    size = dtype.itemsize * math.prod(shape)
-    if len(data) != size:
-        raise ValueError(f"array data is {len(data)} bytes; its header says {size}")
-    loaded = numpy.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran else "C")
-    return loaded[()] if scalar else loaded.copy()
-
-
-def _npy_header(numpy: Any, stream: io.BytesIO) -> tuple[tuple[int, ...], bool, Any]:
-    npy = numpy.lib.format
-    try:
-        version = npy.read_magic(stream)
-        read = {(1, 0): npy.read_array_header_1_0, (2, 0): npy.read_array_header_2_0}[version]
-        shape, fortran, dtype = read(stream)
-    except (KeyError, OSError, EOFError, TypeError, SyntaxError) as exc:  # numpy's own errors
-        raise ValueError(f"not a readable .npy array: {exc!r}"[:200]) from None
-    return tuple(shape), bool(fortran), dtype
