@@ -188,6 +188,10 @@ def _checked_targets(
     """Each target as its verdicts will see it; those left with no usable call are dropped."""
     checked = [check_target(repo, target) for target in targets]
     for result in checked:
+        if result.problem:
+            outcome.reasons[result.target.entry] = result.problem
+            console.print(f"{result.target.name}: not written: {result.problem}", markup=False)
+            continue
         if result.dropped:
             console.print(
                 f"{result.target.name}: {result.dropped} recorded call(s) dropped: the original "
@@ -197,7 +201,10 @@ def _checked_targets(
             outcome.reasons[result.target.entry] = "raises on every recorded call"
     usable = [result.target for result in checked if result.kept]
     if not usable:
-        raise HarnessError("the original raises on every recorded call; give another --workload")
+        raise HarnessError(
+            "the original raises on every recorded call, or does not load (see above); give "
+            "another --workload"
+        )
     return usable
 
 

@@ -16,6 +16,7 @@ import os
 import random
 import sys
 import threading
+import time
 from pathlib import Path
 from types import CodeType, FrameType, FunctionType
 from typing import Any
@@ -29,6 +30,14 @@ _ASYNC = 0x80 | 0x100 | 0x200  # coroutines and async generators
 _RESUME = dis.opmap["RESUME"]
 _FACTORIES_KEPT = 10_000
 _GIVE_UP_AFTER = 1_000  # calls that could not be captured, none that could: stop trying
+_ALWAYS_TRIED = 1_000  # a function's first calls, each encoded while it has free slots
+# Encoding a function's calls stops after this long (a big object graph per call): the workload
+# must not become many times slower for one function.
+ENCODING_BUDGET_SECONDS = 20.0
+_OVER_BUDGET = (
+    f"not recorded: encoding this function's calls took over {ENCODING_BUDGET_SECONDS:g} s"
+)
+_clock = time.perf_counter  # bound before the workload can replace it (freezegun, say)
 
 
 def install() -> None:
@@ -89,6 +98,7 @@ class Recorder:
         self.calls: dict[str, dict[str, dict[str, Any]]] = {}
         self.problems: dict[str, dict[str, int]] = {}
         self._seen: dict[str, int] = {}  # calls returned, per function
+        self._spent: dict[str, float] = {}  # seconds spent encoding, per function
         self._random = random.Random(0)  # the same workload records the same sample
         # A watched closure's captured values (by identity) -> its factory's arguments.
         self._factories: dict[tuple[int, ...], tuple[FunctionType, list[Any]]] = {}
@@ -122,8 +132,20 @@ class Recorder:
         calls = self.calls.setdefault(key, {})
         self._seen[key] = seen = self._seen.get(key, 0) + 1
         victim = self._victim(list(calls), seen)  # decided first: most calls are not encoded
-        if victim is None or (not calls and self._failures(key) > _GIVE_UP_AFTER):
+        if victim is None:
             return None
+        if self._spent.get(key, 0.0) > ENCODING_BUDGET_SECONDS:
+            return self._problem(key, _OVER_BUDGET)
+        if not calls and self._failures(key) > _GIVE_UP_AFTER:
+            return None
+        started = _clock()
+        try:
+            self._capture(frame, key, victim)
+        finally:
+            self._spent[key] = self._spent.get(key, 0.0) + _clock() - started
+
+    def _capture(self, frame: FrameType, key: str, victim: str) -> None:
+        code = frame.f_code
         objects = _arguments(frame)
         if "<locals>" in code.co_qualname:
             made = self._factories.get(tuple(id(frame.f_locals[n]) for n in code.co_freevars))
@@ -163,11 +185,14 @@ class Recorder:
         digest = hashlib.blake2b(before.encode(), digest_size=12).hexdigest()
         if digest in calls or (victim not in calls and len(calls) >= MAX_CALLS_PER_FUNCTION):
             return  # a repeat, or its slot went to a (recursive) call that ended first
+        started = _clock()
         try:
             after = json.dumps(encode(objects, "arguments"))
             output = encode(result)
         except (PlainDataError, ValueError, RecursionError) as exc:
             return self._problem(key, f"output: {_short(exc)}")
+        finally:
+            self._spent[key] = self._spent.get(key, 0.0) + _clock() - started
         calls.pop(victim, None)
         calls[digest] = {"args": json.loads(before), "output": output, "mutates": after != before}
 
@@ -177,7 +202,10 @@ class Recorder:
         workload it comes (the first calls of a suite that walks its inputs in order are not the
         inputs a function meets)."""
         if len(digests) < MAX_CALLS_PER_FUNCTION:
-            return ""
+            # Slots stay free while calls repeat (a few distinct arguments, called a million
+            # times): past the first calls, a free slot is offered as often as a full one would be.
+            free = seen <= _ALWAYS_TRIED or self._random.randrange(seen) < _ALWAYS_TRIED
+            return "" if free else None
         index = self._random.randrange(seen)
         return digests[index] if index < MAX_CALLS_PER_FUNCTION else None
 

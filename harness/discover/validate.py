@@ -28,6 +28,7 @@ class Checked:
     target: RepoTarget
     kept: int
     dropped: int
+    problem: str | None = None  # why the function does not load, its module loading fine
 
 
 def check_target(repo: Path, written: RepoTarget) -> Checked:
@@ -43,6 +44,8 @@ def check_target(repo: Path, written: RepoTarget) -> Checked:
         try:
             process.start()
         except SandboxError as exc:
+            if not _missing_module(str(exc)):  # this function, not the package: skip it alone
+                return Checked(written, 0, 0, problem=f"does not load: {exc}"[:200])
             raise HarnessError(
                 f"{written.entry} does not import from {written.import_root}: {exc}; install "
                 "the repository's dependencies into .venv (.venv/bin/pip install -e REPO)"
@@ -53,6 +56,10 @@ def check_target(repo: Path, written: RepoTarget) -> Checked:
     output_type = str(infer_type(output for _, output in kept))
     updated = written.model_copy(update={"output_type": output_type})
     return Checked(updated, len(kept), len(calls) - len(kept))
+
+
+def _missing_module(error: str) -> bool:
+    return "ModuleNotFoundError" in error or "ImportError" in error
 
 
 def _rewrite(path: Path, calls: list[list[Any]]) -> None:
