@@ -240,8 +240,7 @@ def _call(cls: Any, items: Any, state: dict[str, Any]) -> Any:
 
 
 _FILLED = {"object", "list", "set", "dict"}  # made empty, then filled: parts may refer back
-_FILL = {"list": "extend", "set": "update", "dict": "update"}
-_BUILTIN_FILL: dict[str, Any] = {"list": list.extend, "set": set.update, "dict": dict.update}
+_FILL: dict[str, Any] = {"list": list.extend, "set": set.update, "dict": dict.update}
 
 
 def _empty(cls: Any, name: str, base: str, untrusted: bool) -> Any:
@@ -277,10 +276,11 @@ def _fill(
     if untrusted and not any(type(items) is kind for kind in _ITEM_TYPES[base]):
         raise ValueError(f"the items of a {base!r} instance cannot be a {type(items)}")
     try:
-        if base in _FILL and untrusted:
-            _BUILTIN_FILL[base](made, items)
-        elif base in _FILL:
-            getattr(made, _FILL[base])(items)
+        fill = _FILL.get(base)
+        if fill is not None and untrusted:  # the builtin's own method, never an override
+            fill(made, items)
+        elif fill is not None:
+            getattr(made, fill.__name__)(items)
         for attribute, value in state.items():
             if untrusted:
                 _check_attribute(type(made), name, attribute)
