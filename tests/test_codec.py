@@ -123,6 +123,15 @@ def parse(words):
 
 def parents_are_the_root(root):
     return [child.parent is root for child in root.children]
+
+
+class Box:
+    def __init__(self, width, height):
+        self.width, self.height = width, height
+
+    @property
+    def area(self):
+        return self.width * self.height
 """
 
 
@@ -436,3 +445,45 @@ def test_methods_bound_to_carried_objects_are_carried_by_name(call: Any) -> None
     with pytest.raises(ValueError):
         rebuild({"__method__": [[1], "__class__"]}, untrusted=True)  # not a function of list
     assert type(decode(hostile)) is Bound  # decoding names it and runs nothing
+
+
+def test_a_property_is_a_target_through_its_getter(call: Any) -> None:
+    result = call("Box.area", [Instance("mod:Box", "object", None, {"width": 3, "height": 4})])
+    assert result.ok and result.output == 12
+
+
+class _Wrapper:
+    """A callable object, as decorators make them (toolz's curry, numpy's dispatchers)."""
+
+    def __init__(self, function: Any) -> None:
+        self.function = function
+        self.__module__, self.__qualname__ = function.__module__, function.__qualname__
+
+    def __call__(self, *args: Any) -> Any:
+        return self.function(*args)
+
+
+def _twice(x: int) -> int:
+    return 2 * x
+
+
+_original_twice = _twice
+_twice = _Wrapper(_twice)  # type: ignore[assignment]
+
+
+def test_a_function_its_module_replaced_under_its_name_is_refused_not_misnamed() -> None:
+    """The module's `_twice` is now the wrapper: naming the inner function by that path would
+    rebuild the wrapper in its place."""
+    with pytest.raises(PlainDataError, match="cannot be imported by name"):
+        encode([_original_twice])
+    assert encode(_twice) == {"__named__": f"{__name__}:_twice"}  # the wrapper is its own name
+
+
+def test_module_level_callable_objects_travel_by_name(call: Any) -> None:
+    for value in (np.subtract, np.dot, np.linalg.inv):
+        encoded = json.loads(json.dumps(encode(value)))
+        assert type(decode(encoded)) is Named
+        for untrusted in (False, True):
+            assert rebuild(encoded, untrusted=untrusted) is value
+    result = call("identity", [Named("numpy:subtract")])
+    assert result.ok and result.output[0] == [Named("numpy:subtract")]

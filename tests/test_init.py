@@ -181,6 +181,7 @@ def test_bad_repositories_and_workloads_get_one_line_errors(
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
     if setup == "raises":
         assert not (repo / "harness.toml").exists()  # nothing left behind to --force over
+        assert "the original raises on them (first: ValueError: " in done.stdout, done.stdout
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="giving the repository to another user needs root")

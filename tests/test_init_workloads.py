@@ -177,3 +177,24 @@ def test_a_test_command_leaves_out_what_fails_with_the_original_and_only_that() 
     assert without_failing("python -m pytest", many) == ("python -m pytest", [])
     nothing_passed = output.replace("300 passed", "0 passed")
     assert without_failing("python -m pytest -q", nothing_passed) == ("python -m pytest -q", [])
+
+
+def test_unittest_style_tests_py_is_the_workload_and_is_not_ranked(tmp_path: Path) -> None:
+    """titlecase ships its tests as `titlecase/tests.py`, which pytest does not collect unasked."""
+    unittest_tests = (
+        "import unittest\nfrom demo.text import count_vowels\n\n\n"
+        "class TestVowels(unittest.TestCase):\n"
+        "    def test_vowels(self):\n"
+        "        for word in ('hello world', 'aeiou' * 40, 'xyz' * 50):\n"
+        "            self.assertGreaterEqual(count_vowels(word), 0)\n"
+    )
+    repo = make_repo(
+        tmp_path / "demo",
+        {"demo/__init__.py": "", "demo/text.py": TEXT, "demo/tests.py": unittest_tests},
+    )
+    done = harness_init(str(repo))
+    assert done.returncode == 0, done.stdout + done.stderr
+    config = RepoConfig.model_validate(tomllib.loads((repo / "harness.toml").read_text()))
+    assert config.workload == "python -m pytest -q -p no:cacheprovider demo/tests.py"
+    assert [target.entry for target in config.target] == ["demo.text:count_vowels"]
+    assert config.target[0].test_command == config.workload

@@ -20,10 +20,9 @@ from harness.discover.rank import Hotspot, rank
 from harness.discover.record import Recording, record_calls, write_inputs
 from harness.discover.validate import check_target, judge_original, run_tests
 from harness.discover.workload import (
-    PYTEST,
     benchmark_files,
     choose_workload,
-    test_files,
+    suite_command,
     without_failing,
     without_missing_plugins,
 )
@@ -195,10 +194,13 @@ def _checked_targets(
         if result.dropped:
             console.print(
                 f"{result.target.name}: {result.dropped} recorded call(s) dropped: the original "
-                "raises on them"
+                f"raises on them (first: {result.first_error})",
+                markup=False,
             )
         if not result.kept:
-            outcome.reasons[result.target.entry] = "raises on every recorded call"
+            outcome.reasons[result.target.entry] = (
+                f"raises on every recorded call ({result.first_error})"
+            )
     usable = [result.target for result in checked if result.kept]
     if not usable:
         raise HarnessError(
@@ -233,10 +235,11 @@ def _judged(
 def _test_command(repo: Path, name: str, console: Console) -> str | None:
     """The repository's test command, if it passes in the sandbox with the original code in
     place (without the addopts options of plugins that are not installed, if need be)."""
-    if not test_files(repo):
+    command = suite_command(repo)
+    if command is None:
         return None
     # Its benchmarks check their results once each; timing them is not the tests' job.
-    command = f"{PYTEST} --benchmark-disable" if benchmark_files(repo) else PYTEST
+    command = f"{command} --benchmark-disable" if benchmark_files(repo) else command
     while not (result := run_tests(repo, name, command)).passed:
         command, dropped = without_missing_plugins(repo, command, result.output)
         if dropped:

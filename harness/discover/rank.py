@@ -106,7 +106,7 @@ def _ours(file: str, copy: Path) -> Path | None:
     except (ValueError, OSError):
         return None
     name = relative.name
-    if _NOT_OURS & set(relative.parts[:-1]) or name == "conftest.py":
+    if _NOT_OURS & set(relative.parts[:-1]) or name in ("conftest.py", "tests.py", "test.py"):
         return None
     if name.startswith("test_") or name.endswith("_test.py") or name == "setup.py":
         return None

@@ -29,6 +29,7 @@ class Checked:
     kept: int
     dropped: int
     problem: str | None = None  # why the function does not load, its module loading fine
+    first_error: str = ""  # what the original raised on the first call dropped
 
 
 def check_target(repo: Path, written: RepoTarget) -> Checked:
@@ -55,7 +56,9 @@ def check_target(repo: Path, written: RepoTarget) -> Checked:
     _rewrite(target.layout.recorded, [args for args, _ in kept])
     output_type = str(infer_type(output for _, output in kept))
     updated = written.model_copy(update={"output_type": output_type})
-    return Checked(updated, len(kept), len(calls) - len(kept))
+    errors = [result.error.strip() or result.kind for _, result in answers if not result.ok]
+    first_error = errors[0].splitlines()[-1][:160] if errors else ""
+    return Checked(updated, len(kept), len(calls) - len(kept), first_error=first_error)
 
 
 def _missing_module(error: str) -> bool:

@@ -17,6 +17,7 @@ from harness.targets.tree import tracked_files
 
 PYTEST = "python -m pytest -q -p no:cacheprovider"
 _BENCHMARK_TEST = re.compile(r"^\s*def test\w*\([^)]*\bbenchmark\b", re.MULTILINE)
+_UNITTEST_MODULES = {"tests.py", "test.py"}
 _SKIPPED_PARTS = {".venv", "venv", "site-packages", "node_modules", ".tox", ".nox", "build", "dist"}
 _UNRECOGNIZED = re.compile(r"error: unrecognized arguments: (.+)")
 _PLUGIN = re.compile(r"Error importing plugin \"([^\"]+)\"")
@@ -33,15 +34,29 @@ _CONFIG_FILES = {
 
 
 def test_files(repo: Path) -> list[str]:
-    """Python test files pytest would collect by default (test_*.py, *_test.py)."""
+    """Python test files: those pytest collects by default (test_*.py, *_test.py), and
+    unittest-style modules named `tests.py` or `test.py` (titlecase ships its tests so)."""
     found = []
     for name in tracked_files(repo):
         path = Path(name)
         if path.suffix != ".py" or _SKIPPED_PARTS & set(path.parts):
             continue
-        if path.name.startswith("test_") or path.stem.endswith("_test"):
+        if _collected_by_default(path) or path.name in _UNITTEST_MODULES:
             found.append(name)
     return found
+
+
+def _collected_by_default(path: Path) -> bool:
+    return path.name.startswith("test_") or path.stem.endswith("_test")
+
+
+def suite_command(repo: Path) -> str | None:
+    """pytest over the repository's tests as its configuration says; when pytest would find
+    none by itself, naming the unittest-style modules it does not collect unasked."""
+    files = test_files(repo)
+    if any(_collected_by_default(Path(name)) for name in files) or not files:
+        return PYTEST if files else None
+    return f"{PYTEST} {' '.join(shlex.quote(name) for name in files)}"
 
 
 def benchmark_files(repo: Path) -> list[str]:
@@ -57,8 +72,9 @@ def choose_workload(repo: Path, given: str | None) -> Workload:
         return Workload(
             f"{PYTEST} --benchmark-only {files}", "the repository's pytest-benchmark benchmarks"
         )
-    if tests := test_files(repo):
-        return Workload(PYTEST, f"the repository's test suite ({len(tests)} test files)")
+    if command := suite_command(repo):
+        count = len(test_files(repo))
+        return Workload(command, f"the repository's test suite ({count} test files)")
     raise HarnessError(
         f"no tests or pytest-benchmark benchmarks found in {repo}; give a workload that "
         "exercises the code: harness init REPO --workload 'python examples/run.py'"

@@ -21,12 +21,12 @@ def split(args: list[Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
 
 
 def entry(module: Any, qualname: str) -> Callable[..., Any]:
-    """The function a target names: `function`; `Class.method` for an instance method (the
-    receiver is the first argument), a classmethod (its class is the first argument, as it was
-    recorded) or a staticmethod; `factory.<locals>.inner` for a closure, rebuilt in every call
-    from the factory's arguments (the first argument), so the candidate's factory makes it and
-    its cost is timed too. A generator's items are collected inside the call, so their work is
-    timed and they are what is compared."""
+    """The function a target names: `function`; `Class.method` for an instance method or a
+    property's getter (the receiver is the first argument), a classmethod (its class is the
+    first argument, as it was recorded) or a staticmethod; `factory.<locals>.inner` for a
+    closure, rebuilt in every call from the factory's arguments (the first argument), so the
+    candidate's factory makes it and its cost is timed too. A generator's items are collected
+    inside the call, so their work is timed and they are what is compared."""
     factory_name, _, inner = qualname.partition(".<locals>.")
     function = _attribute(module, factory_name)
     if inner:
@@ -37,9 +37,12 @@ def entry(module: Any, qualname: str) -> Callable[..., Any]:
 
 
 def _attribute(module: Any, qualname: str) -> Callable[..., Any]:
+    """What `qualname` names in `module`; a property's getter for a property (its receiver is
+    the first argument, as for a method)."""
     found: Any = module
     for part in qualname.split("."):
-        found = getattr(found, part)
+        static = inspect.getattr_static(found, part, None)
+        found = static.fget if isinstance(static, property) else getattr(found, part)
     if isinstance(found, MethodType) and isinstance(found.__self__, type):
         found = found.__func__
     if not callable(found):

@@ -161,6 +161,9 @@ def _encode_other(value: Any, kind: type, path: str) -> Any:
         return _method(value, path)
     if isinstance(value, _CALLABLE_KINDS):
         return {"__named__": _object_path(value, path)}
+    named = _module_level_callable(value)
+    if named is not None:  # numpy's ufuncs, a module's curried or wrapped functions
+        return {"__named__": named}
     if isinstance(value, types.GeneratorType | types.ModuleType):
         raise PlainDataError(f"{path} is a {type_name(value)}, which the codec cannot carry")
     special = _SPECIAL.get(kind)
@@ -266,10 +269,35 @@ def _object_path(value: Any, where: str) -> str:
         or getattr(owner, "__module__", None)
     )
     path = f"{module}:{getattr(value, '__qualname__', '')}"
-    if not IMPORT_PATH.fullmatch(path):
+    if not IMPORT_PATH.fullmatch(path) or not _named_by(path, value):
         name = getattr(value, "__qualname__", None) or type_name(value)
         raise PlainDataError(f"{where} is {name!r:.60}, which cannot be imported by name")
     return path
+
+
+def _module_level_callable(value: Any) -> str | None:
+    """The import path of a callable object that its module holds under its own name."""
+    if not callable(value):
+        return None
+    path = f"{getattr(value, '__module__', None)}:{getattr(value, '__qualname__', None)}"
+    return path if IMPORT_PATH.fullmatch(path) and _named_by(path, value) else None
+
+
+def _named_by(path: str, value: Any) -> bool:
+    """Whether `path` leads to `value` itself in the modules already loaded. A function that a
+    decorator replaced under its own name (`merge = curry(merge)`) keeps a name that now leads
+    to something else, which would be rebuilt in its place."""
+    module, _, qualname = path.partition(":")
+    found: Any = sys.modules.get(module)
+    try:
+        for part in qualname.split("."):
+            found = getattr(found, part)
+    except Exception:  # a lookup that fails or misbehaves names nothing
+        return False
+    bound = (types.MethodType, types.BuiltinMethodType)  # made anew on each lookup
+    return found is value or (
+        isinstance(value, bound) and type(found) is type(value) and found == value
+    )
 
 
 _IMPORTED_AS: dict[type, str] = {  # types whose class is not importable by its own name
