@@ -53,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--seed", type=int, help="seed for inputs (default: fresh)")
     verify.add_argument("--min-gain", type=_margin, help="speedup margin (default: the target's)")
     verify.add_argument("--budget", type=_positive, default=10.0, help="benchmark seconds at most")
+    verify.add_argument(
+        "--holdout", action="store_true", help="also judge the inputs no model sees, once correct"
+    )
     _add_unsafe(verify)
     bench = commands.add_parser("bench", help="time baseline, candidate and reference")
     bench.add_argument("target", help="bundled target name or path to a target folder")
@@ -201,13 +204,19 @@ def _read_candidate(target: "Target", path: Path) -> "Code":
 def _verify(args: argparse.Namespace) -> int:
     from harness.bench.runner import BenchSettings
     from harness.targets.loader import load_target
+    from harness.verdict import Check
     from harness.verify.gate import Verifier
+    from harness.verify.holdout import judge_holdout
     from harness.verify.render import print_verdict
 
     target = load_target(args.target)
     source = _read_candidate(target, args.candidate)
     verifier = Verifier(BenchSettings(budget_seconds=args.budget), min_gain=args.min_gain)
     verdict = verifier.evaluate(target, source, seed=args.seed)
+    if args.holdout and verdict.correct:
+        holdout = judge_holdout(target, source)
+        detail = holdout.summary + (f"; {holdout.failure}" if holdout.failure else "")
+        verdict.checks.append(Check("holdout", holdout.ok, detail))
     if args.json:
         print(json.dumps(verdict.to_json()))
     else:

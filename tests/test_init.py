@@ -260,3 +260,20 @@ def test_runs_inside_a_prepared_repository_write_under_its_git_ignored_harness_f
     assert results_dir() == tmp_path / "repo" / ".harness" / "results"
     monkeypatch.setenv("HARNESS_RESULTS", str(tmp_path / "elsewhere"))
     assert results_dir() == tmp_path / "elsewhere"
+
+
+def test_a_module_outside_any_package_is_ranked_with_its_reason(tmp_path: Path) -> None:
+    """A flat `words.py` at the repository's root: the target layout freezes a package."""
+    flat = tmp_path / "flat"
+    flat.mkdir()
+    (flat / "words.py").write_text("def shout(word):\n    return word.upper() + '!'\n")
+    (flat / "test_words.py").write_text(
+        "from words import shout\n\n\ndef test_shout():\n    assert shout('a') == 'A!'\n"
+    )
+    _git(flat, "init", "-q")
+    _git(flat, "add", ".")
+    _git(flat, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "init")
+    done = _init(str(flat))
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "shout: a module outside any package" in done.stderr
+    assert not (flat / "harness.toml").exists()

@@ -1,6 +1,7 @@
 """`harness init` on the shapes hot code really has: methods (instance, class and static), a
-closure made by a factory, a generator and keyword-only arguments each become a target whose
-unchanged original is judged correct, and a subtly wrong change to each is rejected."""
+property's getter, a closure made by a factory, a generator and keyword-only arguments each
+become a target whose unchanged original is judged correct, and a subtly wrong change to each is
+rejected."""
 
 import tomllib
 from pathlib import Path
@@ -25,6 +26,14 @@ class Ledger:
         for amount in amounts:
             self.balance += amount - fee
         return self.balance
+
+    @property
+    def digits(self):
+        """How many digits the balance has."""
+        count = 0
+        for _ in str(abs(self.balance)):
+            count += 1
+        return count
 
     @classmethod
     def opened(cls, start):
@@ -64,6 +73,7 @@ def test_everything():
         amounts = list(range(n))
         ledger = Ledger.opened(n)
         assert ledger.post(amounts, fee=1) == n + sum(amounts) - n
+        assert ledger.digits == len(str(ledger.balance))
         assert Ledger.spread(amounts) == n - 1
         assert make_scaler(n)(amounts) == [a * n for a in amounts]
         assert list(running_totals(amounts))[-1] == sum(amounts)
@@ -74,6 +84,7 @@ WRONG = {
         "self.balance += amount - fee",
         "self.balance += amount - (fee if amount else 0)",
     ),
+    "Ledger-digits": ("return count\n", "return count if count < 4 else count - 1\n"),
     "Ledger-opened": ("return cls(total)", "return cls(total if start < 50 else total + 1)"),
     "Ledger-spread": ("max(amounts) - min(amounts)", "max(amounts) - amounts[0]"),
     "make_scaler-scale": ("value * factor for", "value * factor if value < 40 else value for"),
@@ -85,7 +96,7 @@ WRONG = {
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     files = {"books/__init__.py": "", "books/ledger.py": MODULE, "test_ledger.py": TESTS}
     root = make_repo(tmp_path_factory.mktemp("shapes") / "books", files)
-    done = harness_init(str(root), "--top", "6", timeout=900)
+    done = harness_init(str(root), "--top", "7", timeout=900)
     assert done.returncode == 0, done.stdout + done.stderr
     return root
 
@@ -95,6 +106,7 @@ def test_every_shape_becomes_a_target(repo: Path) -> None:
     entries = {target["name"]: target["entry"] for target in written}
     assert entries == {
         "Ledger-post": "books.ledger:Ledger.post",
+        "Ledger-digits": "books.ledger:Ledger.digits",
         "Ledger-opened": "books.ledger:Ledger.opened",
         "Ledger-spread": "books.ledger:Ledger.spread",
         "make_scaler-scale": "books.ledger:make_scaler.<locals>.scale",

@@ -13,6 +13,7 @@ CONTRACT = {
     "output_type": "list[int]",
     "equivalence": "exactly equal",
     "bench_sizes": "[500]",
+    "calls_per_process": "10",
     "examples": "- f([]) == []",
 }
 OPTIMIZER = {
@@ -68,7 +69,9 @@ def test_validator_prompt_renders() -> None:
         diff="-a\n+b",
         facts="5.0x faster",
     )
-    assert prompt.version == "validator-1" and '"approve"' in prompt.text
+    assert prompt.version == "validator-2" and '"approve"' in prompt.text
+    for hack in ("caching or persistent state", "hardcoded outputs", "work moved out of the timed"):
+        assert hack in prompt.text
 
 
 def test_samples_with_different_hints_share_everything_before_the_hint() -> None:

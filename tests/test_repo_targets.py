@@ -6,10 +6,12 @@ import os
 import subprocess
 import sys
 import tarfile
+import tomllib
 from pathlib import Path
 
 import pytest
 
+from harness.bench.runner import BenchSettings
 from harness.targets.loader import load_target
 from harness.verify import target_tests
 from harness.verify.gate import Verifier
@@ -115,6 +117,25 @@ def test_init_then_a_session_lands_only_the_faster_correct_change(
     branch = result["branch"]
     assert _git(repo, "show", f"{branch}:{PACKAGE}/__init__.py") == fast.strip()
     assert _git(repo, "status", "--porcelain").splitlines() == ["?? harness.toml"]
+
+
+def test_a_result_cache_on_a_repository_target_is_rejected(repo: Path) -> None:
+    """The benchmark replays the recorded calls in every round, which a cache of results would
+    win outright: fresh processes show it keeps results between calls."""
+    done = _harness("init", str(repo), "--top", "1")
+    assert done.returncode == 0, done.stderr
+    fast = _module(repo, SLOW_LOOP, FAST_LOOP).replace(
+        "def pluralize(word: str) -> str:", FAST_HEADER
+    )
+    cached = fast + "\n\nimport functools\n\npluralize = functools.cache(pluralize)\n"
+    [name] = [t["name"] for t in tomllib.loads((repo / "harness.toml").read_text())["target"]]
+    target = load_target(f"{repo}::{name}")
+    bench = BenchSettings(budget_seconds=8)
+    assert Verifier(bench).evaluate(target, fast, seed=3).accepted  # the same, without the cache
+    verdict = Verifier(bench).evaluate(target, cached, seed=3)
+    assert verdict.correct and not verdict.accepted, verdict.reasons
+    [benchmark] = [check for check in verdict.checks if check.name == "benchmark"]
+    assert benchmark.detail.startswith("keeps results between calls"), benchmark.detail
 
 
 TEXT = """def count_vowels(text):

@@ -26,6 +26,7 @@ CHEAT = "```python\nimport time\n\ndef squares(xs):\n    return [x * x for x in 
 TRAPDOOR = "```python\ndef squares(xs):\n    if xs and xs[0] == 12345:\n        return []\n    return [x * x for x in xs]\n```"
 APPROVE = '{"approve": true, "reasons": ["fine"], "inputs": [[[3, -4]]]}'
 BENCH = BenchSettings(budget_seconds=4)
+CANDIDATES = Path(__file__).parent / "candidates"
 
 
 def _script(folder: Path, name: str, responses: list[object]) -> str:
@@ -498,17 +499,52 @@ def test_a_final_best_failing_its_rebenchmark_is_a_failure_not_a_result(
     session = Session.from_settings(
         load_target(str(squares_folder)), settings, tmp_path / "results" / "bad"
     )
-    wrong = WRONG.split("\n", 1)[1].rsplit("```", 1)[0]  # as if it had slipped through
+    # Right on the holdout's few large inputs, wrong once timed: as if it had slipped through.
+    wrong = (CANDIDATES / "squares__wrong_under_benchmark.py").read_text()
     verdict = Verdict("squares", 1, [Check("benchmark", True, "faster")], speedup=3.0)
     step = CandidateRecord("r1c1", 1, "original", "accepted", "faster", 1, wrong, verdict=verdict)
     session.records, session.steps = [step], [step]
     session.best, session.best_id = wrong, step.id
     result = finish(session, "1 rounds done")
+    assert result.holdout.startswith("holdout: ") and not result.walked_back
     assert result.failed and result.cumulative_speedup is None and result.branch is None
     assert any("differ" in problem or "wrong" in problem for problem in result.final_problems)
     assert _git(repo, "branch", "--list", "harness/*") == ""
     saved = json.loads((tmp_path / "results" / "bad" / "result.json").read_text())
     assert saved["final_problems"] == result.final_problems
+
+
+def test_a_final_best_failing_the_holdout_walks_back_to_the_last_step_that_passes(
+    repo: Path, squares_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from harness.loop.command import print_summary
+    from harness.records import CandidateRecord
+    from harness.verdict import Check, Verdict
+
+    settings = SessionSettings(optimizer=_script(tmp_path, "opt", [FAST]), bench=BENCH)
+    session = Session.from_settings(
+        load_target(str(squares_folder)), settings, tmp_path / "results" / "walk"
+    )
+    fast, wrong = (text.split("\n", 1)[1].rsplit("```", 1)[0] for text in (FAST, WRONG_TOO))
+    verdict = Verdict("squares", 1, [Check("benchmark", True, "faster")], speedup=3.0)
+    good = CandidateRecord("r1c1", 1, "original", "accepted", "ok", 1, fast, verdict=verdict)
+    bad = CandidateRecord("r2c1", 2, "r1c1", "accepted", "ok", 2, wrong, verdict=verdict)
+    session.records, session.steps = [good, bad], [good, bad]
+    session.best, session.best_id = wrong, bad.id  # as if it had slipped through
+    result = finish(session, "2 rounds done")
+    assert [step.split(":")[0] for step in result.walked_back] == ["r2c1"]
+    assert "holdout size" in result.walked_back[0] and "wrong result" in result.walked_back[0]
+    passed, total = result.holdout.removeprefix("holdout: ").removesuffix(" passed").split("/")
+    assert passed == total and int(total) > 0
+    assert not result.failed and result.accepted == [
+        {"round": 1, "candidate": "r1c1", "speedup": 3.0}
+    ]
+    assert "[x * x for x in xs]" in _git(repo, "show", "harness/walk:targets/squares/squares.py")
+    assert fast.strip() in (tmp_path / "results" / "walk" / "final.py").read_text()
+    print_summary(result, as_json=False)
+    shown = " ".join(capsys.readouterr().out.split())
+    assert f"holdout: {total}/{total} passed (inputs no model saw)" in shown
+    assert "walked back: r2c1: holdout size" in shown
 
 
 def test_the_summary_says_failed_and_unpriced(capsys: pytest.CaptureFixture[str]) -> None:

@@ -50,6 +50,9 @@ class BenchSettings(BaseModel):
     max_rounds: int = Field(50, ge=1, description="Timed rounds per block at most.")
     warmup_rounds: int = Field(1, ge=0, description="Untimed calls by each fresh process.")
     plausibility_bound: float = Field(50.0, gt=1, description="Speedups above this are flagged.")
+    setup_samples: int = Field(
+        4, ge=0, description="Fresh processes per side timing import and first call (0: off)."
+    )
 
 
 @dataclass(frozen=True)
@@ -298,6 +301,14 @@ class InterleavedBenchmark:
     def _warmup(self, block: int) -> list[Any]:
         return self._arguments(block, -1)
 
+    def fresh_arguments(self, sample: int, index: int, size: int | None = None) -> list[Any]:
+        """Round `index`'s arguments for the fresh processes of setup sample `sample`, which no
+        block uses; at `size` instead of a benchmark size, if given."""
+        if size is None:
+            return self._arguments(-2 - sample, index)
+        rng = random.Random(f"{self.seed}:{self._secret}:fresh:{sample}:{index}")
+        return self.make_arguments(rng, size)
+
     def _arguments(self, block: int, index: int) -> list[Any]:
         sizes = self.target.config.inputs.bench_sizes
         rng = random.Random(f"{self.seed}:{self._secret}:timing:{block}:{index}")
@@ -307,8 +318,12 @@ class InterleavedBenchmark:
         return self.target.config.limits.call_timeout_seconds * rounds + 30.0
 
     def _spawn(self, label: str, block: int) -> SandboxProcess:
+        return self.spawn(label, f"bench-{label}-{block}")
+
+    def spawn(self, label: str, folder_name: str) -> SandboxProcess:
+        """A process of one side, not started, working in its own fresh folder."""
         contender = next(c for c in self.contenders if c.label == label)
-        folder = self.workdir / f"bench-{label}-{block}"
+        folder = self.workdir / folder_name
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         # Started on the parent's cores; moved to the measuring core once warm.

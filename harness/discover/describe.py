@@ -32,6 +32,7 @@ def repo_target(
         output_type=output_type,
         mutates_inputs=recording.mutates,
         test_command=test_command,
+        calls_per_process=spot.calls_per_process,
         inputs=RepoInputs(recorded=f"{INPUTS_DIR}/{name}.jsonl"),
     )
 

@@ -44,6 +44,11 @@ class Hotspot:
     own: float  # seconds inside the function itself
     total: float  # seconds including what it called
     problem: str | None  # why it cannot be a target, or None
+    processes: int = 1  # how many of the workload's processes called it
+
+    @property
+    def calls_per_process(self) -> int:
+        return max(1, round(self.calls / max(self.processes, 1)))
 
     @property
     def entry(self) -> str:
@@ -60,11 +65,13 @@ def rank(reports: Iterable[list[dict[str, Any]]], copy: Path) -> list[Hotspot]:
     """Every profiled function of the repository, the most own time first; one row per
     function, however many processes ran it and under whichever path they imported it."""
     rows: dict[tuple[str, int, str], list[float]] = {}
-    for report in reports:
+    for report in reports:  # one per process
         for row in report:
-            sums = rows.setdefault((row["file"], int(row["line"]), row["name"]), [0, 0.0, 0.0])
+            key = (row["file"], int(row["line"]), row["name"])
+            sums = rows.setdefault(key, [0, 0.0, 0.0, 0])
             for index, field in enumerate(("calls", "own", "total")):
                 sums[index] += row[field]
+            sums[3] += 1
     merged: dict[tuple[str, str], Hotspot] = {}
     for key, sums in rows.items():
         if (spot := _hotspot(key, sums, copy)) is not None:
@@ -77,6 +84,7 @@ def _added(first: Hotspot, second: Hotspot) -> Hotspot:
     return replace(
         first,
         calls=first.calls + second.calls,
+        processes=first.processes + second.processes,
         own=first.own + second.own,
         total=first.total + second.total,
     )
@@ -92,9 +100,19 @@ def _hotspot(key: tuple[str, int, str], sums: list[float], copy: Path) -> Hotspo
         return None
     module = _module_name(copy, copy / relative)
     problem = _problem(definition, module)
-    calls, own, total = int(sums[0]), sums[1], sums[2]
+    if module is not None and "." not in module and relative.name != "__init__.py":
+        problem = problem or "a module outside any package (targets live in packages)"
+    calls, own, total, processes = int(sums[0]), sums[1], sums[2], int(sums[3])
     return Hotspot(
-        relative.as_posix(), line, definition.qualname, module, calls, own, total, problem
+        relative.as_posix(),
+        line,
+        definition.qualname,
+        module,
+        calls,
+        own,
+        total,
+        problem,
+        processes,
     )
 
 
@@ -116,7 +134,8 @@ def _ours(file: str, copy: Path) -> Path | None:
 def _problem(definition: _Definition, module: str | None) -> str | None:
     """Why this function cannot be a target, or None. Functions, generators, methods (of a
     class at any depth: instance, class and static ones) and closures made by one of those can
-    be; async functions, properties and closures made by closures cannot."""
+    be, and a property's getter; async functions, other properties and closures made by
+    closures cannot."""
     if module is None:
         return "not importable"
     if definition.kind in ("async function", "property"):
@@ -170,8 +189,10 @@ def _walk(node: ast.AST, prefix: str, found: dict[int, _Definition]) -> None:
 def _kind(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
     if isinstance(node, ast.AsyncFunctionDef):
         return "async function"
+    # A plain property's getter is a target (called with its receiver); the others are not
+    # found under their own name: a cached_property is no property, a setter shares a name.
     decorators = {ast.unparse(d).rsplit(".", 1)[-1] for d in node.decorator_list}
-    if decorators & {"property", "cached_property", "setter", "getter", "deleter"}:
+    if decorators & {"cached_property", "setter", "getter", "deleter"}:
         return "property"
     own = [n for n in ast.walk(node) if isinstance(n, ast.Yield | ast.YieldFrom)]
     return "generator" if own else "function"

@@ -36,7 +36,7 @@ def check_target(repo: Path, written: RepoTarget) -> Checked:
     target = load_repo_target(f"{repo}{SEPARATOR}{written.name}")
     assert target.layout is not None and target.layout.recorded is not None
     source = InputSource(target)  # every recorded call, the holdout too
-    calls = [case.args for case in [*source.recorded_cases(), *source.holdout_cases()]]
+    calls = [case.args for case in [*source.recorded_cases(), *source.recorded_holdout()]]
     timeout = target.config.limits.call_timeout_seconds
     with (
         tempfile.TemporaryDirectory(prefix="harness-check-") as tmp,

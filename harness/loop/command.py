@@ -140,6 +140,8 @@ _SUMMARY_KEYS = [
     "branch",
     "results_dir",
     "final_problems",
+    "holdout",
+    "walked_back",
 ]
 
 
@@ -149,6 +151,10 @@ def print_summary(result: SessionResult, as_json: bool) -> None:
         return
     console = Console(highlight=False)
     console.print(escape(_headline(result)))
+    if result.holdout:
+        console.print(escape(f"{result.holdout} (inputs no model saw)"))
+    for step in result.walked_back:
+        console.print(escape(f"walked back: {step}; the step before it is the result"))
     if result.speedup_vs_reference is not None:
         console.print(f"vs the known-good reference: {result.speedup_vs_reference:.3f}x")
     console.print(escape(f"results: {result.results_dir}"))

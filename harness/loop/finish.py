@@ -1,5 +1,6 @@
-"""The end of a session: the original and the final best re-benchmarked side by side (that is the
-cumulative speedup), the results folder, and the branch of accepted steps.
+"""The end of a session: the final best judged on the holdout, walking back step by step to the
+last accepted step that passes it; that one and the original re-benchmarked side by side (that is
+the cumulative speedup); the results folder, and the branch of the accepted steps kept.
 
 When that final re-benchmark finds problems (a sampled output that disagrees with the reference,
 a crash, a process left behind), the session has no result: it is reported as failed, with no
@@ -14,6 +15,7 @@ from harness.loop.branch import commit_steps
 from harness.loop.session import Session
 from harness.providers.pricing import priced
 from harness.targets.code import code_diff, code_root, files, save_code
+from harness.verify.holdout import Holdout, judge_holdout
 from harness.verify.side_by_side import bench
 
 
@@ -34,6 +36,8 @@ class SessionResult:
     stop_reason: str
     final_problems: list[str] = field(default_factory=list)  # why the final check failed
     unpriced: list[str] = field(default_factory=list)  # models whose calls have no known cost
+    holdout: str = ""  # "holdout: N/N passed", for the final best
+    walked_back: list[str] = field(default_factory=list)  # accepted steps the holdout failed
 
     @property
     def failed(self) -> bool:
@@ -52,6 +56,7 @@ class _Final:
 
 
 def finish(session: Session, stop_reason: str) -> SessionResult:
+    holdout, walked_back = _walk_back_to_the_holdout(session)
     final = _rebenchmark(session)
     branch = None if final.problems else _branch(session)
     _write_files(session)
@@ -71,11 +76,28 @@ def finish(session: Session, stop_reason: str) -> SessionResult:
         stop_reason,
         final.problems,
         unpriced_models(session),
+        holdout.summary,
+        walked_back,
     )
     (session.folder / "result.json").write_text(json.dumps(result.to_json(), indent=1))
     if session.recorder is not None:
         session.recorder.finish(result)
     return result
+
+
+def _walk_back_to_the_holdout(session: Session) -> tuple[Holdout, list[str]]:
+    """The final best judged on the holdout; while it fails, the session's last accepted step
+    is dropped and the one before it judged (the original is the last resort)."""
+    walked_back: list[str] = []
+    while True:
+        holdout = judge_holdout(session.target, session.best)
+        if holdout.ok or not session.steps:
+            return holdout, walked_back
+        dropped = session.steps.pop()
+        walked_back.append(f"{dropped.id}: {holdout.failure}")
+        previous = session.steps[-1] if session.steps else None
+        session.best = previous.source or session.original if previous else session.original
+        session.best_id = previous.id if previous else "original"
 
 
 def _rebenchmark(session: Session) -> _Final:

@@ -118,6 +118,7 @@ class LLMOptimizer:
             output_type=target.config.output_type,
             equivalence=_equivalence(target),
             bench_sizes=target.config.inputs.bench_sizes,
+            calls_per_process=target.config.calls_per_process,
             examples=self.examples(target),
         ).text
 

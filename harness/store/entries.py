@@ -45,6 +45,7 @@ SESSION_COLUMNS = [
     "speedup_vs_reference",
     "cost_usd",
     "unpriced",
+    "holdout",
     "stop_reason",
 ]
 
@@ -146,6 +147,7 @@ def finished_fields(result: dict[str, Any]) -> dict[str, Any]:
         "speedup_vs_reference": result["speedup_vs_reference"],
         "cost_usd": None if unpriced else result["cost_usd"],
         "unpriced": unpriced or None,
+        "holdout": result.get("holdout") or None,
         "stop_reason": result["stop_reason"],
     }
 

@@ -122,6 +122,8 @@ class MLflowStore:
         tags = {"stop_reason": fields["stop_reason"], "harness.status": fields["status"]}
         tags |= {"harness.unpriced": fields["unpriced"]} if fields["unpriced"] else {}
         tags["harness.final_problems"] = "; ".join(result.get("final_problems", []))[:5000]
+        tags["harness.holdout"] = fields["holdout"] or ""
+        tags["harness.walked_back"] = "; ".join(result.get("walked_back", []))[:5000]
         self.client.log_batch(
             run_id, metrics=metrics, tags=[RunTag(k, v) for k, v in tags.items() if v]
         )
@@ -213,6 +215,7 @@ class MLflowStore:
         row |= {key: data.metrics[key] for key in SESSION_COLUMNS if key in data.metrics}
         row["stop_reason"] = data.tags.get("stop_reason")
         row["unpriced"] = data.tags.get("harness.unpriced")
+        row["holdout"] = data.tags.get("harness.holdout")
         if row["status"] != "finished":  # its cumulative_speedup is only a trajectory point
             row["cumulative_speedup"] = None
         return typed(row, SESSION_COLUMNS)

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 CANDIDATE_VIEW = ["round", "candidate", "verdict", "reason", "speedup", "ci_low", "ci_high"]
 CANDIDATE_VIEW += ["cumulative_speedup", "tokens", "cost_usd"]
 SESSION_VIEW = ["session", "target", "status", "optimizer", "candidates", "accepted"]
-SESSION_VIEW += ["cumulative_speedup", "ci_low", "ci_high", "cost_usd"]
+SESSION_VIEW += ["cumulative_speedup", "ci_low", "ci_high", "holdout", "cost_usd"]
 
 
 def candidates_frame(store: Store, session: str) -> "pd.DataFrame":

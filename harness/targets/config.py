@@ -13,6 +13,12 @@ class _Strict(BaseModel):
 
 
 CHECKER = "checker"  # the rule that asks the target's own checker
+# A process that calls the function this often: one-time setup (import, first call) the
+# candidate adds must pay for itself within them.
+CALLS_PER_PROCESS = 10
+CALLS_PER_PROCESS_HELP = (
+    "Calls a process makes in real use; one-time setup a candidate adds is spread over them."
+)
 
 
 class EquivalenceConfig(_Strict):
@@ -58,6 +64,7 @@ class TargetConfig(_Strict):
     mutates_inputs: bool = Field(False, description="May the function modify its arguments?")
     test_command: str | None = Field(None, description="The target's own tests; must pass.")
     min_gain: float = Field(0.03, ge=0, description="Speedup margin required for acceptance.")
+    calls_per_process: int = Field(CALLS_PER_PROCESS, ge=1, description=CALLS_PER_PROCESS_HELP)
     equivalence: EquivalenceConfig = EquivalenceConfig()
     inputs: InputsConfig
     limits: LimitsConfig = LimitsConfig()

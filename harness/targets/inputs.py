@@ -49,9 +49,25 @@ class InputSource:
         not among them."""
         return [Case(f"recorded call #{i}", args) for i, args in enumerate(self._recorded)]
 
-    def holdout_cases(self) -> list[Case]:
-        """Recorded calls kept apart: never shown to a model, for final acceptance only."""
+    def recorded_holdout(self) -> list[Case]:
+        """The recorded calls kept apart from every verdict and prompt."""
         return [Case(f"holdout call #{i}", args) for i, args in enumerate(self._holdout)]
+
+    def holdout_cases(self) -> list[Case]:
+        """Inputs no model ever sees, for final acceptance only: the recorded holdout and the
+        same calls with odd text in their strings; from a generator, cases at every correctness
+        and benchmark size drawn from a seed stream of their own (no verdict draws from it)."""
+        cases = self.recorded_holdout()
+        if self._module is None:
+            odd = unusual_calls(self._holdout)
+            return cases + [Case(f"holdout call with odd text #{i}", a) for i, a in enumerate(odd)]
+        inputs = self.target.config.inputs
+        return cases + [
+            Case(f"holdout size {size} #{i}", self._checked(self._function("generate")(rng, size)))
+            for size in dict.fromkeys([*inputs.small_sizes, *inputs.bench_sizes])
+            for i in range(inputs.cases_per_size)
+            for rng in [random.Random(f"{HOLDOUT_STREAM}:{self.target.name}:{size}:{i}")]
+        ]
 
     def unusual_cases(self) -> list[Case]:
         """Without a generator of the target's own: recorded calls with odd text put into their
@@ -133,6 +149,7 @@ def _load_module(target: Target) -> ModuleType:
     return module
 
 
+HOLDOUT_STREAM = "holdout"  # the seed stream of generated holdout inputs
 HOLDOUT_SHARE = 5  # one recorded call in this many is held out ...
 HOLDOUT_MIN_CALLS = 10  # ... once there are at least this many
 

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from harness.targets.config import QUALNAME, EquivalenceConfig, LimitsConfig
+from harness.targets.config import CALLS_PER_PROCESS, QUALNAME, EquivalenceConfig, LimitsConfig
 
 
 class _Strict(BaseModel):
@@ -42,6 +42,12 @@ class RepoTarget(_Strict):
     mutates_inputs: bool = Field(False, description="May the function modify its arguments?")
     test_command: str | None = Field(None, description="The repository's tests; must pass.")
     min_gain: float = Field(0.03, ge=0, description="Speedup margin required for acceptance.")
+    calls_per_process: int = Field(
+        CALLS_PER_PROCESS,
+        ge=1,
+        description="Calls a process made in the workload; one-time setup a candidate adds is "
+        "spread over them.",
+    )
     equivalence: EquivalenceConfig = EquivalenceConfig()
     inputs: RepoInputs = RepoInputs()
     limits: LimitsConfig = LimitsConfig()

@@ -44,10 +44,16 @@ def _benchmark_line(summary: dict[str, Any]) -> str:
         return "-" if seconds is None else f"{seconds * 1000:.3f} ms"
 
     wall = summary["wall_speedup"]
+    setup = (
+        f"; setup (fresh process, import and first call) baseline "
+        f"{ms(summary['setup_baseline_s'])}, candidate {ms(summary['setup_candidate_s'])}"
+        if "setup_baseline_s" in summary
+        else ""
+    )
     return (
         f"median baseline {ms(summary['baseline_median_s'])}, candidate "
         f"{ms(summary['candidate_median_s'])}; {summary['blocks']} blocks x "
         f"{summary['rounds_per_block']} rounds; CV {summary['cv_baseline']:.0%} / "
         f"{summary['cv_candidate']:.0%}; wall-clock speedup "
-        f"{'-' if wall is None else f'{wall:.2f}x'}; {summary['seconds']:.1f} s measuring"
+        f"{'-' if wall is None else f'{wall:.2f}x'}; {summary['seconds']:.1f} s measuring{setup}"
     )

@@ -3,8 +3,11 @@
 Rules, in the order they decide: integrity problems reject; time hidden outside the timer rejects;
 then the speedup's CI: low above `1 + min_gain` accepts, high below it rejects, otherwise the
 result is undecided and not accepted; an in-process speedup that the wall clock does not see
-rejects (see `WallClock`). A speedup above the plausibility bound is flagged for review, not
-rejected.
+rejects (see `WallClock`). A candidate that would be accepted is then started afresh beside the
+baseline a few times: one that answers inputs it has seen before far quicker keeps results
+between calls and is rejected (see `carried`), and a significant extra one-time setup is spread
+over a process's calls before the CI decides again (see `setup_cost`). A speedup above the
+plausibility bound is flagged for review, not rejected.
 """
 
 import statistics
@@ -13,10 +16,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from harness.bench.runner import BenchOutcome, BenchSettings, Contender, InterleavedBenchmark
-from harness.bench.stats import coefficient_of_variation, decide
+from harness.bench.setup import SetupFailed, measure_fresh_starts
+from harness.bench.stats import SpeedupEstimate, coefficient_of_variation, decide
 from harness.sandbox.limits import spare_cores
 from harness.targets.code import Code
 from harness.verdict import Check
+from harness.verify.carried import Repeats, repeats
+from harness.verify.setup_cost import SetupCost, setup_cost
 
 if TYPE_CHECKING:
     from harness.verify.stages import GateContext
@@ -45,6 +51,17 @@ class SpeedReport:
     summary: dict[str, Any]
     flags: list[str]
     outcome: BenchOutcome
+    fresh: "FreshJudgement | None" = None
+    steady_speedup: float | None = None  # before the setup was spread over the calls
+
+
+@dataclass(frozen=True)
+class FreshJudgement:
+    """What fresh processes of each side showed: their one-time setup and their repeats."""
+
+    setup: SetupCost
+    repeats: Repeats
+    calls_per_process: int
 
 
 def prepare_benchmark(
@@ -79,13 +96,27 @@ def run_benchmark(
     context.differential.reference.pin(spare)
     context.differential.candidate.pin(spare)
     outcome = bench.run(decide_pair=("baseline", "candidate"), stop=stop)
-    return _report(outcome, settings)
+    report = _report(outcome, settings)
+    if not report.decided or settings.setup_samples == 0 or (stop is not None and stop()):
+        return report  # the setup can only lower a speedup
+    try:
+        starts = measure_fresh_starts(bench, settings.setup_samples)
+    except SetupFailed as failed:
+        outcome.sides["candidate"].problems.append(str(failed))
+        return _report(outcome, settings)
+    calls = context.target.config.calls_per_process
+    per_round = len(context.inputs.recorded_cases()) if context.target.replays_calls else 1
+    setup = setup_cost(starts, calls / max(per_round, 1))
+    return _report(outcome, settings, FreshJudgement(setup, repeats(starts), calls))
 
 
-def _report(outcome: BenchOutcome, settings: BenchSettings) -> SpeedReport:
+def _report(
+    outcome: BenchOutcome, settings: BenchSettings, fresh: FreshJudgement | None = None
+) -> SpeedReport:
     base, cand = outcome.sides["baseline"], outcome.sides["candidate"]
     enough = outcome.blocks >= 2
-    estimate = outcome.estimate("baseline", "candidate") if enough else None
+    steady = outcome.estimate("baseline", "candidate") if enough else None
+    estimate = _amortized(steady, fresh.setup if fresh else None, base.times)
     wall = wall_clock(outcome)
     summary = {
         "baseline_median_s": statistics.median(base.times) if base.times else None,
@@ -101,7 +132,7 @@ def _report(outcome: BenchOutcome, settings: BenchSettings) -> SpeedReport:
         "stop_reason": outcome.stop_reason,
         "seconds": round(outcome.seconds, 3),
         "timed_seconds": round(sum(base.timed) + sum(cand.timed), 3),
-    }
+    } | (fresh.setup.summary() | fresh.repeats.summary() if fresh else {})
     speedup = estimate.speedup if estimate else 1.0
     ci = (estimate.low, estimate.high) if estimate else (0.0, float("inf"))
     decided = decide(estimate, settings.min_gain) if estimate else None
@@ -111,7 +142,22 @@ def _report(outcome: BenchOutcome, settings: BenchSettings) -> SpeedReport:
             f"speedup {speedup:.1f}x is above the plausibility bound "
             f"{settings.plausibility_bound:g}x: review the candidate"
         )
-    return SpeedReport(speedup, ci, decided, summary, flags, outcome)
+    steady_speedup = steady.speedup if steady else None
+    return SpeedReport(speedup, ci, decided, summary, flags, outcome, fresh, steady_speedup)
+
+
+def _amortized(
+    steady: SpeedupEstimate | None, setup: SetupCost | None, baseline_times: list[float]
+) -> SpeedupEstimate | None:
+    """The estimate with the candidate's extra setup spread over a process's rounds: each
+    bound moves as the point does (the map is monotone)."""
+    if steady is None or setup is None or not setup.counted:
+        return steady
+    per_round = statistics.median(baseline_times)
+    point, low, high = (
+        setup.amortized(v, per_round) for v in (steady.speedup, steady.low, steady.high)
+    )
+    return SpeedupEstimate(point, low, high, steady.blocks)
 
 
 def speed_check(report: SpeedReport, settings: BenchSettings) -> Check:
@@ -125,6 +171,13 @@ def speed_check(report: SpeedReport, settings: BenchSettings) -> Check:
     low, high = report.ci
     threshold = 1 + settings.min_gain
     interval = f"{report.speedup:.3f}x, 95% CI [{low:.3f}, {high:.3f}]"
+    fresh = report.fresh
+    if fresh is not None and fresh.repeats.keeps_results:
+        return Check(name, False, fresh.repeats.describe())
+    if fresh is not None and fresh.setup.counted:
+        if not report.decided:
+            return Check(name, False, _unpaid_setup(report, fresh, interval, threshold))
+        interval += f" with its setup spread over {fresh.calls_per_process} calls per process"
     if report.decided is None:
         return Check(
             name, False, f"undecided: {interval} contains {threshold:g} ({outcome.stop_reason})"
@@ -136,6 +189,17 @@ def speed_check(report: SpeedReport, settings: BenchSettings) -> Check:
         return Check(name, False, wall.disagreement(report.speedup))
     return Check(
         name, True, f"faster: {interval}, lower bound above {threshold:g} ({outcome.stop_reason})"
+    )
+
+
+def _unpaid_setup(
+    report: SpeedReport, fresh: FreshJudgement, interval: str, threshold: float
+) -> str:
+    return (
+        "its one-time setup does not pay for itself: "
+        f"{fresh.setup.describe(fresh.calls_per_process)}"
+        f"; {report.steady_speedup or 0:.3f}x once set up, {interval} per process, not above "
+        f"{threshold:g}"
     )
 
 

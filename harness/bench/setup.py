@@ -1,0 +1,114 @@
+"""Each side in fresh processes, on the parent's clock: the one-time cost of a process (import
+and first round), and whether a round it has seen before comes back quicker than it first did.
+
+The timed rounds cannot show either. Their processes are warmed up before they are timed, so work
+done once per process (a table built at import, a cache filled by the first call) is not in
+them; and a candidate that keeps its results between calls gains nothing on rounds it has not
+seen. Here each sample starts one fresh process per side on the measuring core, the sides in
+turn, times it from launch until its first round is answered, then times rounds A, B and the
+same two again: the process cannot shorten what the parent sees. For a repository target the
+three rounds are disjoint parts of its recorded calls.
+"""
+
+import contextlib
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from harness.bench.runner import InterleavedBenchmark
+from harness.sandbox.process import RoundInput, SandboxError, SandboxProcess
+
+_SEEN_ROUNDS = 2  # rounds timed on first sight, then again
+
+
+class SetupFailed(Exception):
+    """A side's fresh process did not start or failed a round."""
+
+
+@dataclass(frozen=True)
+class FreshStart:
+    """One fresh process, on the parent's clock (seconds)."""
+
+    setup: float  # launch until the first round was answered
+    first_sight: float  # rounds A and B, the first time the process saw them
+    again: float  # the same rounds, sent again
+
+
+def measure_fresh_starts(bench: InterleavedBenchmark, samples: int) -> dict[str, list[FreshStart]]:
+    """Per side, one `FreshStart` per sample; every side gets the same inputs in a sample."""
+    labels = [contender.label for contender in bench.contenders]
+    starts: dict[str, list[FreshStart]] = {label: [] for label in labels}
+    for sample in range(samples):
+        shift = sample % len(labels)
+        rounds = [RoundInput.of(arguments) for arguments in _sample_rounds(bench, sample)]
+        for label in labels[shift:] + labels[:shift]:
+            starts[label].append(_one_start(bench, label, sample, rounds))
+    return starts
+
+
+def _sample_rounds(bench: InterleavedBenchmark, sample: int) -> list[list[Any]]:
+    """The first round, then A and B, the first unlike the others: at the largest correctness
+    size, since a generator may give one input per benchmark size (A and B may then be alike,
+    which only makes B a repeat as well). For a target whose rounds replay every recorded call,
+    three disjoint parts of them: a round holding all would have shown the process A and B."""
+    if bench.target.replays_calls:
+        calls = bench.fresh_arguments(sample, -1)
+        return [calls[part :: 1 + _SEEN_ROUNDS] for part in range(1 + _SEEN_ROUNDS)]
+    small = bench.target.config.inputs.small_sizes
+    first = bench.fresh_arguments(sample, -1, max(small) if small else None)
+    return [first, *(bench.fresh_arguments(sample, index) for index in range(_SEEN_ROUNDS))]
+
+
+def _one_start(
+    bench: InterleavedBenchmark, label: str, sample: int, rounds: list[RoundInput]
+) -> FreshStart:
+    first, seen = rounds[0], rounds[1:]
+    process = bench.spawn(label, f"setup-{label}-{sample}")
+    timeout = bench.target.config.limits.call_timeout_seconds * (1 + 2 * len(seen)) + 30.0
+    try:
+        with _on_core(bench.core):  # the child is made where it will run, and stays there
+            started = time.perf_counter()
+            process.launch()
+        process.wait_ready()
+        result = process.bench("setup", [first], timeout).result
+        setup = time.perf_counter() - started
+        if not result.ok:
+            raise SetupFailed(f"{label}: a fresh process's first round failed: {result.error}")
+        walls = _timed_rounds(process, label, [*seen, *seen], timeout)
+    except (SandboxError, OSError) as exc:
+        raise SetupFailed(f"{label}: a fresh process did not start: {exc}") from None
+    finally:
+        process.close()
+    return FreshStart(setup, sum(walls[: len(seen)]), sum(walls[len(seen) :]))
+
+
+def _timed_rounds(
+    process: SandboxProcess, label: str, rounds: list[RoundInput], timeout: float
+) -> list[float]:
+    walls = []
+    process.bench_open("seen", len(rounds), timeout)
+    for round_input in rounds:
+        started = time.perf_counter()
+        if not process.bench_feed(round_input):
+            break
+        walls.append(time.perf_counter() - started)
+    result = process.bench_close().result
+    if not result.ok or len(walls) < len(rounds):
+        raise SetupFailed(f"{label}: a fresh process's rounds failed: {result.error}")
+    return walls
+
+
+@contextlib.contextmanager
+def _on_core(core: int | None) -> Iterator[None]:
+    """This thread on `core` for a moment: a process started now inherits it."""
+    if core is None or not hasattr(os, "sched_setaffinity"):
+        yield
+        return
+    before = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {core})
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, before)

@@ -1,0 +1,81 @@
+"""The holdout: inputs no verdict, prompt or validator sees, judged at final acceptance and by
+`harness verify --holdout`."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from repos import harness_init, make_repo
+
+from harness.targets.inputs import InputSource
+from harness.targets.loader import Target, load_target
+from harness.verify.holdout import judge_holdout
+
+CANDIDATES = Path(__file__).parent / "candidates"
+FAST = "def squares(xs):\n    return [x * x for x in xs]\n"
+
+
+def test_a_bundled_targets_holdout_is_its_own_seed_stream_at_every_size(squares: Target) -> None:
+    source = InputSource(squares)
+    holdout = [case.args for case in source.holdout_cases()]
+    config = squares.config.inputs
+    assert len(holdout) == config.cases_per_size * len(config.small_sizes + config.bench_sizes)
+    assert holdout == [case.args for case in InputSource(squares).holdout_cases()]  # fixed
+    shown = [
+        case.args
+        for seed in range(20)
+        for stage, sizes in (("small", config.small_sizes), ("bench", config.bench_sizes))
+        for case in source.random_cases(sizes, seed, stage)
+    ]
+    large = [args for args in holdout if len(args[0]) > 5]
+    assert large and not any(args in shown for args in large)  # no verdict draws them
+
+
+def test_a_repository_targets_holdout_is_recorded_calls_kept_apart(tmp_path: Path) -> None:
+    """Split by their content, so every process agrees; the odd-text pass applies to them too."""
+    text = "def shout(word):\n    return word.upper() + '!'\n"
+    tests = (
+        "from words.core import shout\n\n\ndef test_shout():\n"
+        "    for n in range(60):\n        assert shout('w' * n).endswith('!')\n"
+    )
+    files = {"words/__init__.py": "", "words/core.py": text, "test_words.py": tests}
+    repo = make_repo(tmp_path / "words", files)
+    done = harness_init(str(repo))
+    assert done.returncode == 0, done.stdout + done.stderr
+    source = InputSource(load_target(f"{repo}::shout"))
+    shown = [case.args for case in source.recorded_cases()]
+    held = [case.args for case in source.recorded_holdout()]
+    assert held and not any(args in shown for args in held)
+    assert len(shown) + len(held) == 60
+    odd = [case for case in source.holdout_cases() if "odd text" in case.label]
+    assert odd and all(case.args not in held + shown for case in odd)
+
+
+def test_judging_the_holdout_stops_at_the_first_disagreement(squares: Target) -> None:
+    right = judge_holdout(squares, FAST)
+    assert right.ok and right.passed == right.total > 0
+    assert right.summary == f"holdout: {right.total}/{right.total} passed"
+    wrong = judge_holdout(squares, FAST.replace("x * x", "x * abs(x)"))
+    assert not wrong.ok and wrong.failure is not None
+    assert wrong.failure.startswith("holdout size") and "wrong result" in wrong.failure
+
+
+def test_verify_with_holdout_adds_the_holdout_to_the_verdict(
+    squares_folder: Path, tmp_path: Path
+) -> None:
+    candidate = tmp_path / "fast.py"
+    candidate.write_text(FAST)
+    command = [sys.executable, "-m", "harness", "verify", str(squares_folder), "--candidate"]
+    done = subprocess.run(
+        [*command, str(candidate), "--holdout", "--json", "--budget", "4"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=os.environ | {"COLUMNS": "200"},
+    )
+    verdict = json.loads(done.stdout)
+    [holdout] = [check for check in verdict["checks"] if check["name"] == "holdout"]
+    assert holdout["passed"] and holdout["detail"].startswith("holdout: ")
+    assert holdout["detail"].endswith(" passed")
