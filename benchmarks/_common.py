@@ -41,6 +41,7 @@ def timed_verdict(
         "seconds": seconds,
         "bench_seconds": benchmark.get("seconds"),
         "timed_seconds": benchmark.get("timed_seconds"),
+        "fresh_seconds": benchmark.get("fresh_seconds"),  # the fresh-process checks
         "reason": verdict.reasons[-1],
     }
 

@@ -107,7 +107,7 @@ def test_a_candidate_right_only_on_the_recorded_shapes_is_rejected(repo: Path) -
     target = load_target(f"{repo}::shout")
     source = InputSource(target)
     recorded = [case.args for case in source.recorded_cases()]
-    held_out = [case.args for case in source.holdout_cases()]
+    held_out = [case.args for case in source.recorded_holdout()]
     assert recorded and held_out and not any(call in recorded for call in held_out)
     assert {len(args[0]) for args in recorded} == {1}  # the workload only passed characters
     verdict = Verifier(bench=None).evaluate(target, FIRST_ONLY, seed=3)
@@ -122,5 +122,5 @@ def test_the_holdout_is_decided_by_content_and_is_about_a_fifth(repo: Path) -> N
     target = load_target(f"{repo}::shout")
     first, second = InputSource(target), InputSource(target)
     assert first.holdout_cases() == second.holdout_cases()
-    total = len(first.recorded_cases()) + len(first.holdout_cases())
-    assert 0.05 < len(first.holdout_cases()) / total < 0.4
+    total = len(first.recorded_cases()) + len(first.recorded_holdout())
+    assert 0.05 < len(first.recorded_holdout()) / total < 0.4

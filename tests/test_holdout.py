@@ -9,6 +9,7 @@ from pathlib import Path
 
 from repos import harness_init, make_repo
 
+from harness.loop.examples import examples
 from harness.targets.inputs import InputSource
 from harness.targets.loader import Target, load_target
 from harness.verify.holdout import judge_holdout
@@ -51,6 +52,9 @@ def test_a_repository_targets_holdout_is_recorded_calls_kept_apart(tmp_path: Pat
     assert len(shown) + len(held) == 60
     odd = [case for case in source.holdout_cases() if "odd text" in case.label]
     assert odd and all(case.args not in held + shown for case in odd)
+    prompt_examples = examples(load_target(f"{repo}::shout"), limit=60)
+    assert prompt_examples.count("shout(") >= 8
+    assert not any(f"shout({args[0]!r})" in prompt_examples for args in held)
 
 
 def test_judging_the_holdout_stops_at_the_first_disagreement(squares: Target) -> None:

@@ -345,6 +345,8 @@ def test_run_json_contract_settings_file_and_apply(squares_folder: Path, tmp_pat
         "branch",
         "results_dir",
         "final_problems",
+        "holdout",
+        "walked_back",
     }
     assert result["rounds"] == 1 and result["candidates"] == 1 and result["branch"] is None
     entry = squares_folder / "squares.py"

@@ -11,6 +11,7 @@ plausibility bound is flagged for review, not rejected.
 """
 
 import statistics
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -62,6 +63,11 @@ class FreshJudgement:
     setup: SetupCost
     repeats: Repeats
     calls_per_process: int
+    seconds: float  # what starting them and timing their rounds took
+
+    def summary(self) -> dict[str, float]:
+        extra = {"fresh_seconds": round(self.seconds, 3)}
+        return self.setup.summary() | self.repeats.summary() | extra
 
 
 def prepare_benchmark(
@@ -99,6 +105,7 @@ def run_benchmark(
     report = _report(outcome, settings)
     if not report.decided or settings.setup_samples == 0 or (stop is not None and stop()):
         return report  # the setup can only lower a speedup
+    started = time.monotonic()
     try:
         starts = measure_fresh_starts(bench, settings.setup_samples)
     except SetupFailed as failed:
@@ -107,7 +114,8 @@ def run_benchmark(
     calls = context.target.config.calls_per_process
     per_round = len(context.inputs.recorded_cases()) if context.target.replays_calls else 1
     setup = setup_cost(starts, calls / max(per_round, 1))
-    return _report(outcome, settings, FreshJudgement(setup, repeats(starts), calls))
+    fresh = FreshJudgement(setup, repeats(starts), calls, time.monotonic() - started)
+    return _report(outcome, settings, fresh)
 
 
 def _report(
@@ -132,7 +140,7 @@ def _report(
         "stop_reason": outcome.stop_reason,
         "seconds": round(outcome.seconds, 3),
         "timed_seconds": round(sum(base.timed) + sum(cand.timed), 3),
-    } | (fresh.setup.summary() | fresh.repeats.summary() if fresh else {})
+    } | (fresh.summary() if fresh else {})
     speedup = estimate.speedup if estimate else 1.0
     ci = (estimate.low, estimate.high) if estimate else (0.0, float("inf"))
     decided = decide(estimate, settings.min_gain) if estimate else None
