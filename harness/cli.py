@@ -214,9 +214,8 @@ def _verify(args: argparse.Namespace) -> int:
     verifier = Verifier(BenchSettings(budget_seconds=args.budget), min_gain=args.min_gain)
     verdict = verifier.evaluate(target, source, seed=args.seed)
     if args.holdout and verdict.correct:
-        holdout = judge_holdout(target, source)
-        detail = holdout.summary + (f"; {holdout.failure}" if holdout.failure else "")
-        verdict.checks.append(Check("holdout", holdout.ok, detail))
+        holdout = judge_holdout(target, source, BenchSettings(budget_seconds=args.budget))
+        verdict.checks.append(Check("holdout", holdout.ok, holdout.detail))
     if args.json:
         print(json.dumps(verdict.to_json()))
     else:

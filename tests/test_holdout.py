@@ -3,18 +3,22 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 from repos import harness_init, make_repo
 
+from harness.bench.runner import BenchSettings
 from harness.loop.examples import examples
 from harness.targets.inputs import InputSource
 from harness.targets.loader import Target, load_target
+from harness.verify.gate import Verifier
 from harness.verify.holdout import judge_holdout
 
 CANDIDATES = Path(__file__).parent / "candidates"
+BENCH = BenchSettings(budget_seconds=6)
 FAST = "def squares(xs):\n    return [x * x for x in xs]\n"
 
 
@@ -22,7 +26,9 @@ def test_a_bundled_targets_holdout_is_its_own_seed_stream_at_every_size(squares:
     source = InputSource(squares)
     holdout = [case.args for case in source.holdout_cases()]
     config = squares.config.inputs
-    assert len(holdout) == config.cases_per_size * len(config.small_sizes + config.bench_sizes)
+    # the shown sizes 0, 1, 5 and 500; between them 3 and 252; above them 625
+    assert len(holdout) == config.cases_per_size * 7
+    assert [len(args[0]) for args in holdout[-2:]] == [625, 625]
     assert holdout == [case.args for case in InputSource(squares).holdout_cases()]  # fixed
     shown = [
         case.args
@@ -58,12 +64,47 @@ def test_a_repository_targets_holdout_is_recorded_calls_kept_apart(tmp_path: Pat
 
 
 def test_judging_the_holdout_stops_at_the_first_disagreement(squares: Target) -> None:
-    right = judge_holdout(squares, FAST)
+    right = judge_holdout(squares, FAST, BENCH)
     assert right.ok and right.passed == right.total > 0
     assert right.summary == f"holdout: {right.total}/{right.total} passed"
-    wrong = judge_holdout(squares, FAST.replace("x * x", "x * abs(x)"))
-    assert not wrong.ok and wrong.failure is not None
+    assert right.speed is not None and "x the original's speed on it, 95% CI" in right.speed
+    wrong = judge_holdout(squares, FAST.replace("x * x", "x * abs(x)"), BENCH)
+    assert not wrong.ok and wrong.failure is not None and wrong.speed is None
     assert wrong.failure.startswith("holdout size") and "wrong result" in wrong.failure
+
+
+def test_the_original_is_not_timed_against_itself(squares: Target) -> None:
+    original = judge_holdout(squares, squares.baseline_source(), BENCH)
+    assert original.ok and original.speed is None
+
+
+def test_a_fast_path_for_the_size_the_prompt_names_is_not_faster_on_the_holdout() -> None:
+    """Accepted by a verdict, which times that size; the holdout times sizes near it."""
+    target = load_target("primes_below")
+    source = (CANDIDATES / "primes_below__fast_at_shown_size.py").read_text()
+    assert Verifier(BENCH).evaluate(target, source, seed=11).accepted
+    holdout = judge_holdout(target, source, BENCH)
+    assert holdout.passed == holdout.total > 0, holdout.detail
+    assert holdout.failure == "surely not 1.03x faster than the original on it", holdout.detail
+
+
+def test_code_right_only_on_the_shown_sizes_fails_the_holdout() -> None:
+    target = load_target("primes_below")
+    source = (CANDIDATES / "primes_below__right_on_shown_sizes.py").read_text()
+    assert Verifier(BENCH).evaluate(target, source, seed=12).accepted
+    holdout = judge_holdout(target, source, BENCH)
+    assert holdout.failure is not None and holdout.failure.startswith("holdout size 50000 ")
+    assert "wrong result" in holdout.failure
+
+
+def test_a_cache_keyed_on_the_inputs_identity_is_rejected() -> None:
+    target = load_target("primes_below")
+    source = (CANDIDATES / "primes_below__id_cache.py").read_text()
+    verdict = Verifier(BENCH).evaluate(target, source, seed=13)
+    assert not verdict.accepted
+    assert any("wrong result" in r or "keeps results" in r for r in verdict.reasons), (
+        verdict.reasons
+    )
 
 
 def test_verify_with_holdout_adds_the_holdout_to_the_verdict(
@@ -81,5 +122,5 @@ def test_verify_with_holdout_adds_the_holdout_to_the_verdict(
     )
     verdict = json.loads(done.stdout)
     [holdout] = [check for check in verdict["checks"] if check["name"] == "holdout"]
-    assert holdout["passed"] and holdout["detail"].startswith("holdout: ")
-    assert holdout["detail"].endswith(" passed")
+    pattern = r"holdout: (\d+)/\1 passed; [\d.]+x the original's speed on it, 95% CI \[.+\]"
+    assert holdout["passed"] and re.fullmatch(pattern, holdout["detail"]), holdout["detail"]

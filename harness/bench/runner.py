@@ -6,14 +6,12 @@ fresh process per contender (see `pool`), so blocks are independent samples for 
 """
 
 import contextlib
-import os
 import random
 import secrets
 import shutil
 import statistics
-import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -21,18 +19,18 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from harness.bench.checks import OutputCheck, OutputChecks
+from harness.bench.cores import parent_off_core, quick_handoffs
 from harness.bench.pool import Prepared, ProcessPairs
 from harness.bench.prefetch import BlockInputs, InputBlock
+from harness.bench.slices import CallSlices
 from harness.bench.stats import SpeedupEstimate, decide, speedup_interval
-from harness.sandbox.limits import measuring_core, spare_cores
+from harness.sandbox.limits import measuring_core
 from harness.sandbox.process import BlockResult, RoundInput, SandboxProcess, SandboxSpec
 from harness.targets.code import Code, files, imports_only_stdlib
 from harness.targets.layout import place, reference_spec
 from harness.targets.layout import spec as module_spec
 from harness.targets.loader import Target
 from harness.verdict import SideTimes, Timings
-
-_SWITCH_INTERVAL_SECONDS = 0.0005
 
 ArgumentMaker = Callable[[random.Random, int], list[Any]]
 
@@ -91,6 +89,7 @@ class BenchOutcome:
     rounds_per_block: int
     stop_reason: str
     seconds: float
+    calls_per_round: int = 1  # more for a repository target: a slice of its recorded calls
 
     @property
     def blocks(self) -> int:
@@ -125,7 +124,10 @@ class InterleavedBenchmark:
         seed: int,
         make_arguments: ArgumentMaker,
         check_output: OutputCheck,
+        unseen: bool = True,
     ) -> None:
+        """`unseen`: a repository target's rounds are slices of its recorded calls that the
+        process has not seen (see `slices`); else every round replays all of them."""
         self.target, self.contenders, self.settings = target, contenders, settings
         self.seed, self.make_arguments, self.check_output = seed, make_arguments, check_output
         self.workdir = workdir
@@ -135,6 +137,13 @@ class InterleavedBenchmark:
         self.sides = {c.label: SideRecord(c.label) for c in contenders}
         self._preload = self._preloads()
         self._pairs: ProcessPairs | None = None
+        self._slices: CallSlices | None = None
+        self.calls_per_round = 1  # calls in one timed round
+        if target.replays_calls:
+            pool = len(self._shuffled_calls(0))
+            if unseen:
+                self._slices = CallSlices(pool, self._shuffled_calls, settings.warmup_rounds > 0)
+            self.calls_per_round = self._slices.per_round if self._slices else pool
 
     def prepare(self) -> None:
         """Start making the first block's processes ready now, e.g. while correctness is being
@@ -142,6 +151,8 @@ class InterleavedBenchmark:
         if self._pairs is None:
             labels = [contender.label for contender in self.contenders]
             warmup, timeout = self.settings.warmup_rounds, self._timeout(1)
+            if self._slices is not None and not self._slices.warms_up:
+                warmup = 0  # too few recorded calls to spare one slice for it
             pairs = ProcessPairs(labels, self._spawn, self._warmup, warmup, self.core, timeout)
             pairs.prefetch(0)
             self._pairs = pairs
@@ -157,7 +168,7 @@ class InterleavedBenchmark:
         """Measure until the pair's CI is decisive, the block limit, the time budget, or
         `stop()` says the outcome is no longer wanted (checked after every block)."""
         started = time.monotonic()
-        with parent_off_core(self.core), _quick_handoffs(), contextlib.ExitStack() as stack:
+        with parent_off_core(self.core), quick_handoffs(), contextlib.ExitStack() as stack:
             self.prepare()
             assert self._pairs is not None
             pairs = self._pairs
@@ -168,15 +179,17 @@ class InterleavedBenchmark:
             stack.callback(first.close)
             rounds = self._calibrate(first)
             if self._record_checks(wait=False):
+                seconds = time.monotonic() - started
                 return BenchOutcome(
-                    self.sides, rounds, "could not start", time.monotonic() - started
+                    self.sides, rounds, "could not start", seconds, self.calls_per_round
                 )
             inputs = BlockInputs(self._arguments, rounds)
             stack.callback(inputs.close)
             reason = self._blocks(pairs, first, inputs, started, decide_pair, stop)
             if self._record_checks(wait=True) and "integrity" not in reason:
                 reason = "integrity check failed in a sampled output"
-        return BenchOutcome(self.sides, rounds, reason, time.monotonic() - started)
+        seconds = time.monotonic() - started
+        return BenchOutcome(self.sides, rounds, reason, seconds, self.calls_per_round)
 
     def _record_checks(self, wait: bool) -> bool:
         """Record the problems of finished output checks; True if any side has problems."""
@@ -216,14 +229,21 @@ class InterleavedBenchmark:
         first = self.contenders[0].label
         if self._unready(prepared):
             return 1
-        inputs = [RoundInput.of(self._arguments(-1, index)) for index in range(2)]
+        limit = self.settings.max_rounds
+        if self._slices is not None:
+            if not self._slices.warms_up:
+                return 1  # any other round would show the process calls it has seen
+            limit = min(limit, self._slices.max_rounds)
+            inputs = [RoundInput.of(self._warmup(0))] * 2  # what this process has seen already
+        else:
+            inputs = [RoundInput.of(self._arguments(-1, index)) for index in range(2)]
         process = prepared.processes[first]
         result = process.bench(f"{first}-calibration", inputs, self._timeout(2))
         if not result.result.ok or result.stats is None:
             self.sides[first].problems.append(f"calibration failed: {result.result.error}")
             return 1
         per_call = max(float(result.stats["median"]), 1e-7)
-        return max(3, min(self.settings.max_rounds, round(self.settings.block_seconds / per_call)))
+        return min(limit, max(3, round(self.settings.block_seconds / per_call)))
 
     def _block(self, prepared: Prepared, inputs: InputBlock, block: int) -> None:
         """R rounds; in each, every contender times the same fresh input, in rotating order.
@@ -303,16 +323,26 @@ class InterleavedBenchmark:
 
     def fresh_arguments(self, sample: int, index: int, size: int | None = None) -> list[Any]:
         """Round `index`'s arguments for the fresh processes of setup sample `sample`, which no
-        block uses; at `size` instead of a benchmark size, if given."""
+        block uses; at `size` instead of a benchmark size, if given. For a repository target,
+        index -1 gives all its recorded calls, in an order of the sample's own."""
+        if self._slices is not None and index == -1:
+            return self._shuffled_calls(-2 - sample)
         if size is None:
             return self._arguments(-2 - sample, index)
         rng = random.Random(f"{self.seed}:{self._secret}:fresh:{sample}:{index}")
         return self.make_arguments(rng, size)
 
     def _arguments(self, block: int, index: int) -> list[Any]:
+        if self._slices is not None:
+            return self._slices.round_calls(block, index)
         sizes = self.target.config.inputs.bench_sizes
         rng = random.Random(f"{self.seed}:{self._secret}:timing:{block}:{index}")
         return self.make_arguments(rng, sizes[(block + index) % len(sizes)])
+
+    def _shuffled_calls(self, block: int) -> list[Any]:
+        """A repository target's recorded calls, all of them, in an order of `block`'s own."""
+        rng = random.Random(f"{self.seed}:{self._secret}:timing:{block}")
+        return self.make_arguments(rng, self.target.config.inputs.bench_sizes[0])
 
     def _timeout(self, rounds: int) -> float:
         return self.target.config.limits.call_timeout_seconds * rounds + 30.0
@@ -344,30 +374,3 @@ class InterleavedBenchmark:
             return SandboxSpec.preload
         texts = [text for s in sources if s is not None for text in files(self.target, s).values()]
         return () if imports_only_stdlib(texts) else SandboxSpec.preload
-
-
-@contextlib.contextmanager
-def parent_off_core(core: int | None) -> Iterator[None]:
-    """Keep this process (input generation, checks) off the core the measured processes use."""
-    spare = spare_cores(core)
-    if not spare:
-        yield
-        return
-    before = os.sched_getaffinity(0)
-    os.sched_setaffinity(0, spare)
-    try:
-        yield
-    finally:
-        os.sched_setaffinity(0, before)
-
-
-@contextlib.contextmanager
-def _quick_handoffs() -> Iterator[None]:
-    """Helper threads (inputs, process start-up) must not hold the GIL for the default 5 ms while
-    a measured process waits for this thread to answer its handshake."""
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(_SWITCH_INTERVAL_SECONDS)
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(before)

@@ -23,7 +23,7 @@ from typing import Any
 
 from harness.sandbox.codec import Keywords, PlainDataError, encode
 
-MAX_CALLS_PER_FUNCTION = 100
+MAX_CALLS_PER_FUNCTION = 400
 MAX_CALL_BYTES = 256 * 1024
 _VARARGS, _VARKEYWORDS, _GENERATOR = 0x04, 0x08, 0x20
 _ASYNC = 0x80 | 0x100 | 0x200  # coroutines and async generators

@@ -2,8 +2,9 @@
 
 Small models rewrite the main path and forget the corners (empty matrices, k = 0); a failure
 they are shown ahead is one they rarely make. The inputs are the target's edge cases (for a
-repository target, its shortest recorded calls): public test inputs, never the secret benchmark
-ones; the answers come from the reference in its own process.
+repository target, the recorded calls `InputSource.shown_cases` picks, which verdicts never
+time): public test inputs, never the secret benchmark ones; the answers come from the reference
+in its own process.
 """
 
 import tempfile
@@ -20,9 +21,10 @@ _WIDTH = 160  # an example longer than this is left out: it would teach less tha
 
 def examples(target: Target, limit: int = 8) -> str:
     source = InputSource(target)
-    cases = source.edge_cases() or sorted(source.recorded_cases(), key=lambda c: len(repr(c.args)))
-    calls = [_call(target, case.args) for case in cases]
-    short = [(text, args) for text, args in zip(calls, cases, strict=True) if len(text) <= _WIDTH]
+    edge = source.edge_cases()
+    cases = edge[:: max(1, len(edge) // limit)][:limit] if edge else source.shown_cases()
+    calls = [(_call(target, case.args), case) for case in cases]
+    short = [(text, case) for text, case in calls if len(text) <= _WIDTH]
     if not short:
         return "(none)"
     lines = []
@@ -30,7 +32,7 @@ def examples(target: Target, limit: int = 8) -> str:
         tempfile.TemporaryDirectory(prefix="harness-examples-") as tmp,
         SandboxProcess(reference_spec(target, Path(tmp))) as reference,
     ):
-        for text, case in short[:: max(1, len(short) // limit)][:limit]:  # spread out
+        for text, case in short:
             try:
                 result = reference.call(case.args, target.config.limits.call_timeout_seconds)
             except SandboxError:

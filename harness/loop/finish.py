@@ -36,7 +36,7 @@ class SessionResult:
     stop_reason: str
     final_problems: list[str] = field(default_factory=list)  # why the final check failed
     unpriced: list[str] = field(default_factory=list)  # models whose calls have no known cost
-    holdout: str = ""  # "holdout: N/N passed", for the final best
+    holdout: str = ""  # "holdout: N/N passed" and its speed, for the final best
     walked_back: list[str] = field(default_factory=list)  # accepted steps the holdout failed
 
     @property
@@ -76,7 +76,7 @@ def finish(session: Session, stop_reason: str) -> SessionResult:
         stop_reason,
         final.problems,
         unpriced_models(session),
-        holdout.summary,
+        holdout.detail,
         walked_back,
     )
     (session.folder / "result.json").write_text(json.dumps(result.to_json(), indent=1))
@@ -90,7 +90,7 @@ def _walk_back_to_the_holdout(session: Session) -> tuple[Holdout, list[str]]:
     is dropped and the one before it judged (the original is the last resort)."""
     walked_back: list[str] = []
     while True:
-        holdout = judge_holdout(session.target, session.best)
+        holdout = judge_holdout(session.target, session.best, session.settings.bench)
         if holdout.ok or not session.steps:
             return holdout, walked_back
         dropped = session.steps.pop()

@@ -8,6 +8,7 @@ argument lists.
 import copy
 import hashlib
 import importlib.util
+import itertools
 import json
 import random
 from collections.abc import Callable
@@ -43,11 +44,20 @@ class InputSource:
         calls = _read_recorded(recorded) if recorded is not None else []
         self._recorded = [call for call in calls if not _held_out(call, len(calls))]
         self._holdout = [call for call in calls if _held_out(call, len(calls))]
+        shown = _shown(self._recorded)
+        self._shown = [self._recorded[i] for i in shown]
+        self._timed = [c for i, c in enumerate(self._recorded) if i not in shown] or self._recorded
 
     def recorded_cases(self) -> list[Case]:
         """The recorded calls a verdict checks and times, and a prompt may show; the holdout is
         not among them."""
         return [Case(f"recorded call #{i}", args) for i, args in enumerate(self._recorded)]
+
+    def shown_cases(self) -> list[Case]:
+        """The recorded calls a prompt may show as examples: a few short ones, spread over the
+        lengths. Verdicts check them but do not time them, so a fast path for them gains
+        nothing (unless there is no other call to time)."""
+        return [Case(f"shown call #{i}", args) for i, args in enumerate(self._shown)]
 
     def recorded_holdout(self) -> list[Case]:
         """The recorded calls kept apart from every verdict and prompt."""
@@ -56,15 +66,18 @@ class InputSource:
     def holdout_cases(self) -> list[Case]:
         """Inputs no model ever sees, for final acceptance only: the recorded holdout and the
         same calls with odd text in their strings; from a generator, cases at every correctness
-        and benchmark size drawn from a seed stream of their own (no verdict draws from it)."""
+        and benchmark size, and at sizes between them and a quarter above the largest (code
+        right only on the sizes a prompt names fails there), drawn from a seed stream of their
+        own (no verdict draws from it)."""
         cases = self.recorded_holdout()
         if self._module is None:
             odd = unusual_calls(self._holdout)
             return cases + [Case(f"holdout call with odd text #{i}", a) for i, a in enumerate(odd)]
         inputs = self.target.config.inputs
+        shown = sorted({*inputs.small_sizes, *inputs.bench_sizes})
         return cases + [
             Case(f"holdout size {size} #{i}", self._checked(self._function("generate")(rng, size)))
-            for size in dict.fromkeys([*inputs.small_sizes, *inputs.bench_sizes])
+            for size in shown + _sizes_between(shown)
             for i in range(inputs.cases_per_size)
             for rng in [random.Random(f"{HOLDOUT_STREAM}:{self.target.name}:{size}:{i}")]
         ]
@@ -107,9 +120,25 @@ class InputSource:
         recorded calls, all of them in an order drawn from `rng` (see `Target.replays_calls`)."""
         if not self.target.replays_calls:
             return self.arguments(rng, size)
-        calls = copy.deepcopy(self._recorded)
+        calls = copy.deepcopy(self._timed)
         rng.shuffle(calls)
         return calls
+
+    @property
+    def holdout_timeable(self) -> bool:
+        """Whether the holdout can be timed: generated inputs can always be drawn; held-out
+        recorded calls only when there are enough for a warm-up slice and rounds."""
+        return not self.target.replays_calls or len(self._holdout) >= HOLDOUT_MIN_TIMED
+
+    def holdout_timing_arguments(self, rng: random.Random, size: int) -> list[Any]:
+        """A timed round of the holdout: the held-out calls, shuffled; from a generator, one
+        call at a size near `size` but not one a prompt names (a fast path for the shown sizes
+        meets sizes it was not written for)."""
+        if self.target.replays_calls:
+            calls = copy.deepcopy(self._holdout)
+            rng.shuffle(calls)
+            return calls
+        return self._checked(self._function("generate")(rng, _unshown_size(rng, size)))
 
     def strategy(self) -> SearchStrategy[list[Any]] | None:
         """The generator's own strategy; without a generator, calls derived from the recorded
@@ -152,6 +181,31 @@ def _load_module(target: Target) -> ModuleType:
 HOLDOUT_STREAM = "holdout"  # the seed stream of generated holdout inputs
 HOLDOUT_SHARE = 5  # one recorded call in this many is held out ...
 HOLDOUT_MIN_CALLS = 10  # ... once there are at least this many
+SHOWN_CALLS = 8  # recorded calls a prompt may show, which verdicts then do not time
+SHOWN_WIDTH = 140  # characters of a shown call's arguments at most
+HOLDOUT_MIN_TIMED = 6  # enough held-out calls for a warm-up slice and two timed rounds
+
+
+def _shown(calls: list[list[Any]]) -> set[int]:
+    """Indices of the calls a prompt may show: up to `SHOWN_CALLS`, a quarter of them at most,
+    the shortest that fit a prompt's line, spread over their lengths."""
+    count = min(SHOWN_CALLS, max(1, len(calls) // 4))
+    lengths = [(len(repr(call)), i) for i, call in enumerate(calls)]
+    short = [i for length, i in sorted(lengths) if length <= SHOWN_WIDTH]
+    return set(short[:: max(1, len(short) // count)][:count])
+
+
+def _unshown_size(rng: random.Random, size: int) -> int:
+    """A size within a quarter of `size`, other than it."""
+    spread = max(1, size // 4)
+    return max(0, size + rng.choice([-1, 1]) * rng.randint(1, spread))
+
+
+def _sizes_between(shown: list[int]) -> list[int]:
+    """Sizes no stage names: halfway between neighbouring shown sizes, and above the largest."""
+    middles = [(low + high) // 2 for low, high in itertools.pairwise(shown)]
+    above = [shown[-1] + max(1, shown[-1] // 4)] if shown else []
+    return sorted(set(middles + above) - set(shown))
 
 
 def _held_out(call: list[Any], count: int) -> bool:

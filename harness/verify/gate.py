@@ -7,11 +7,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from harness.bench.runner import (
-    BenchSettings,
-    InterleavedBenchmark,
-    parent_off_core,
-)
+from harness.bench.cores import parent_off_core
+from harness.bench.runner import BenchSettings, InterleavedBenchmark
 from harness.sandbox.boundary import current
 from harness.targets.code import Code, baseline_code
 from harness.targets.inputs import InputSource

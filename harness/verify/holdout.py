@@ -1,25 +1,37 @@
 """The holdout: inputs no model ever sees (`InputSource.holdout_cases`), judged only when a
 session's final best is accepted and by `harness verify --holdout`. No verdict, prompt,
 counterexample or validator fact is drawn from them, so a candidate fitted to what was shown
-meets them here for the first time."""
+meets them here for the first time.
+
+Correct on them is not enough: a changed candidate must not be surely slower than the acceptance
+margin on them (held-out recorded calls, or generated inputs at sizes near but not equal to the
+shown ones), against the original: a fast path for the shown inputs or sizes gains nothing there.
+Every round replays all the held-out calls: there are few, and a cache of results was already
+looked for by every verdict, so rounds as long as can be keep the interval narrow.
+"""
 
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.bench.runner import BenchSettings, Contender, InterleavedBenchmark
+from harness.bench.stats import decide
 from harness.errors import TargetError
 from harness.sandbox.process import SandboxError
-from harness.targets.code import Code
-from harness.targets.inputs import InputSource
+from harness.targets.code import Code, baseline_code
+from harness.targets.inputs import Case, InputSource
 from harness.targets.loader import Target
 from harness.verify.differential import Differential
+
+_SEED = 20_241  # the holdout benchmark's rounds are drawn from a secret as well
 
 
 @dataclass(frozen=True)
 class Holdout:
     passed: int
     total: int  # the cases judged: those the reference itself fails on are left out
-    failure: str | None = None  # the first case that disagrees, and why
+    failure: str | None = None  # the first case that disagrees, or why it is not faster
+    speed: str | None = None  # how it compared with the original on the holdout, if timed
 
     @property
     def ok(self) -> bool:
@@ -29,29 +41,82 @@ class Holdout:
     def summary(self) -> str:
         return f"holdout: {self.passed}/{self.total} passed"
 
+    @property
+    def detail(self) -> str:
+        return "; ".join(part for part in (self.summary, self.speed, self.failure) if part)
 
-def judge_holdout(target: Target, source: Code) -> Holdout:
+
+def judge_holdout(target: Target, source: Code, settings: BenchSettings) -> Holdout:
     """`source` against the reference on every holdout input, stopping at the first that
-    disagrees."""
-    cases = InputSource(target).holdout_cases()
+    disagrees; then, if it is not the original, timed against the original on the holdout."""
+    inputs = InputSource(target)
     with tempfile.TemporaryDirectory(prefix="harness-holdout-") as tmp:
         differential = Differential(target, source, Path(tmp))
         try:
-            differential.candidate.start()
-        except SandboxError as exc:
-            differential.close()
-            return Holdout(0, len(cases), f"does not import: {exc}")
-        passed, judged = 0, len(cases)
-        try:
-            for case in cases:
-                try:
-                    mismatch = differential.check(case.args)
-                except TargetError:  # the reference fails on it: it judges nothing
-                    judged -= 1
-                    continue
-                if mismatch is not None:
-                    return Holdout(passed, judged, f"{case.label}: {mismatch.reason}")
-                passed += 1
+            correct = _judge_cases(differential, inputs.holdout_cases())
+            if not correct.ok or source == baseline_code(target):
+                return correct
+            if not inputs.holdout_timeable:
+                return _with_speed(correct, "too few held-out calls to time", None)
+            return _timed(target, source, settings, inputs, differential, correct, Path(tmp))
         finally:
             differential.close()
+
+
+def _judge_cases(differential: Differential, cases: list[Case]) -> Holdout:
+    try:
+        differential.candidate.start()
+    except SandboxError as exc:
+        return Holdout(0, len(cases), f"does not import: {exc}")
+    passed, judged = 0, len(cases)
+    for case in cases:
+        try:
+            mismatch = differential.check(case.args)
+        except TargetError:  # the reference fails on it: it judges nothing
+            judged -= 1
+            continue
+        if mismatch is not None:
+            return Holdout(passed, judged, f"{case.label}: {mismatch.reason}")
+        passed += 1
     return Holdout(passed, judged)
+
+
+def _timed(
+    target: Target,
+    source: Code,
+    settings: BenchSettings,
+    inputs: InputSource,
+    differential: Differential,
+    correct: Holdout,
+    workdir: Path,
+) -> Holdout:
+    contenders = [Contender("original", baseline_code(target)), Contender("candidate", source)]
+    bench = InterleavedBenchmark(
+        target,
+        contenders,
+        workdir / "bench",
+        settings,
+        _SEED,
+        inputs.holdout_timing_arguments,
+        differential.round_problem,
+        unseen=False,
+    )
+    outcome = bench.run(decide_pair=("original", "candidate"))
+    if outcome.problems:
+        return _with_speed(correct, None, f"holdout benchmark: {outcome.problems[0]}")
+    if outcome.blocks < 2:
+        return _with_speed(correct, None, "holdout benchmark: fewer than two blocks measured")
+    estimate = outcome.estimate("original", "candidate")
+    speed = (
+        f"{estimate.speedup:.3f}x the original's speed on it, "
+        f"95% CI [{estimate.low:.3f}, {estimate.high:.3f}]"
+    )
+    if decide(estimate, settings.min_gain) is not False:
+        return _with_speed(correct, speed, None)
+    return _with_speed(
+        correct, speed, f"surely not {1 + settings.min_gain:g}x faster than the original on it"
+    )
+
+
+def _with_speed(correct: Holdout, speed: str | None, failure: str | None) -> Holdout:
+    return Holdout(correct.passed, correct.total, failure, speed)

@@ -112,8 +112,7 @@ def run_benchmark(
         outcome.sides["candidate"].problems.append(str(failed))
         return _report(outcome, settings)
     calls = context.target.config.calls_per_process
-    per_round = len(context.inputs.recorded_cases()) if context.target.replays_calls else 1
-    setup = setup_cost(starts, calls / max(per_round, 1))
+    setup = setup_cost(starts, calls / bench.calls_per_round)
     fresh = FreshJudgement(setup, repeats(starts), calls, time.monotonic() - started)
     return _report(outcome, settings, fresh)
 
@@ -131,6 +130,7 @@ def _report(
         "candidate_median_s": statistics.median(cand.times) if cand.times else None,
         "blocks": outcome.blocks,
         "rounds_per_block": outcome.rounds_per_block,
+        "calls_per_round": outcome.calls_per_round,
         "cv_baseline": coefficient_of_variation(base.times),
         "cv_candidate": coefficient_of_variation(cand.times),
         "wall_speedup": wall.speedup if wall else None,
