@@ -85,7 +85,7 @@ def test_a_fast_path_for_the_size_the_prompt_names_is_not_faster_on_the_holdout(
     assert Verifier(BENCH).evaluate(target, source, seed=11).accepted
     holdout = judge_holdout(target, source, BENCH)
     assert holdout.passed == holdout.total > 0, holdout.detail
-    assert holdout.failure == "surely not 1.03x faster than the original on it", holdout.detail
+    assert holdout.failure == "not shown faster than the original on it", holdout.detail
 
 
 def test_code_right_only_on_the_shown_sizes_fails_the_holdout() -> None:

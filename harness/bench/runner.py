@@ -22,7 +22,7 @@ from harness.bench.checks import OutputCheck, OutputChecks
 from harness.bench.cores import parent_off_core, quick_handoffs
 from harness.bench.pool import Prepared, ProcessPairs
 from harness.bench.prefetch import BlockInputs, InputBlock
-from harness.bench.slices import CallSlices
+from harness.bench.slices import MIN_POOL, CallSlices
 from harness.bench.stats import SpeedupEstimate, decide, speedup_interval
 from harness.sandbox.limits import measuring_core
 from harness.sandbox.process import BlockResult, RoundInput, SandboxProcess, SandboxSpec
@@ -127,7 +127,8 @@ class InterleavedBenchmark:
         unseen: bool = True,
     ) -> None:
         """`unseen`: a repository target's rounds are slices of its recorded calls that the
-        process has not seen (see `slices`); else every round replays all of them."""
+        process has not seen (see `slices`; when it has `MIN_POOL` calls at least); else every
+        round replays all of them."""
         self.target, self.contenders, self.settings = target, contenders, settings
         self.seed, self.make_arguments, self.check_output = seed, make_arguments, check_output
         self.workdir = workdir
@@ -141,7 +142,7 @@ class InterleavedBenchmark:
         self.calls_per_round = 1  # calls in one timed round
         if target.replays_calls:
             pool = len(self._shuffled_calls(0))
-            if unseen:
+            if unseen and pool >= MIN_POOL:
                 self._slices = CallSlices(pool, self._shuffled_calls, settings.warmup_rounds > 0)
             self.calls_per_round = self._slices.per_round if self._slices else pool
 

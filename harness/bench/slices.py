@@ -14,6 +14,11 @@ from typing import Any
 
 Calls = list[list[Any]]
 
+# With fewer distinct calls, a block's slices hold too little work to time (A/A intervals of
+# 9-15% at 20-80 calls, see benchmarks/unseen_rounds.py): every round replays them all, and the
+# fresh-process check of kept results is then the only defence against a cache.
+MIN_POOL = 100
+
 
 class CallSlices:
     """Per block, the pool in an order of its own, cut into slices of `per_round` calls."""
