@@ -152,8 +152,6 @@ class InterleavedBenchmark:
         if self._pairs is None:
             labels = [contender.label for contender in self.contenders]
             warmup, timeout = self.settings.warmup_rounds, self._timeout(1)
-            if self._slices is not None and not self._slices.warms_up:
-                warmup = 0  # too few recorded calls to spare one slice for it
             pairs = ProcessPairs(labels, self._spawn, self._warmup, warmup, self.core, timeout)
             pairs.prefetch(0)
             self._pairs = pairs
@@ -233,7 +231,7 @@ class InterleavedBenchmark:
         limit = self.settings.max_rounds
         if self._slices is not None:
             if not self._slices.warms_up:
-                return 1  # any other round would show the process calls it has seen
+                return 1  # no warm-up slice: any round would show the process unseen calls
             limit = min(limit, self._slices.max_rounds)
             inputs = [RoundInput.of(self._warmup(0))] * 2  # what this process has seen already
         else:

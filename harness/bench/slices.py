@@ -24,12 +24,13 @@ class CallSlices:
     """Per block, the pool in an order of its own, cut into slices of `per_round` calls."""
 
     def __init__(self, pool_size: int, shuffled: Callable[[int], Calls], warm_up: bool) -> None:
+        """`pool_size`: `MIN_POOL` at least, so there are slices to spare for a warm-up."""
         # Slices of about the square root of the pool: as many rounds as calls in each, so
         # neither the rounds' median nor a round's own timing rests on a handful of samples.
-        self.per_round = max(1, round(math.sqrt(pool_size)))
-        slices = max(1, pool_size // self.per_round)
-        self.warms_up = warm_up and slices >= 2
-        self.max_rounds = slices - 1 if self.warms_up else slices
+        self.per_round = round(math.sqrt(pool_size))
+        slices = pool_size // self.per_round
+        self.warms_up = warm_up
+        self.max_rounds = slices - 1 if warm_up else slices
         self._shuffled = shuffled
         self._blocks: dict[int, Calls] = {}
         self._lock = threading.Lock()
@@ -37,8 +38,6 @@ class CallSlices:
     def round_calls(self, block: int, index: int) -> Calls:
         """Round `index` of `block` (-1: the warm-up), disjoint from every other round of it."""
         start = (index + 1 if self.warms_up else index) * self.per_round
-        if start < 0:
-            raise ValueError("no warm-up slice: the pool holds too few calls")
         return self._block(block)[start : start + self.per_round]
 
     def _block(self, block: int) -> Calls:

@@ -127,7 +127,7 @@ class InputSource:
     @property
     def holdout_timeable(self) -> bool:
         """Whether the holdout can be timed: generated inputs can always be drawn; held-out
-        recorded calls only when there are enough for a warm-up slice and rounds."""
+        recorded calls only when there are enough to make a round worth timing."""
         return not self.target.replays_calls or len(self._holdout) >= HOLDOUT_MIN_TIMED
 
     def holdout_timing_arguments(self, rng: random.Random, size: int) -> list[Any]:
@@ -183,7 +183,7 @@ HOLDOUT_SHARE = 5  # one recorded call in this many is held out ...
 HOLDOUT_MIN_CALLS = 10  # ... once there are at least this many
 SHOWN_CALLS = 8  # recorded calls a prompt may show, which verdicts then do not time
 SHOWN_WIDTH = 140  # characters of a shown call's arguments at most
-HOLDOUT_MIN_TIMED = 6  # enough held-out calls for a warm-up slice and two timed rounds
+HOLDOUT_MIN_TIMED = 6  # held-out calls at least for the holdout's rounds to be timed
 
 
 def _shown(calls: list[list[Any]]) -> set[int]:
