@@ -42,6 +42,11 @@ def timed_verdict(
         "bench_seconds": benchmark.get("seconds"),
         "timed_seconds": benchmark.get("timed_seconds"),
         "fresh_seconds": benchmark.get("fresh_seconds"),  # the fresh-process checks
+        # the trusted figures beside the in-process ones
+        "kernel_speedup": benchmark.get("kernel_speedup"),
+        "kernel_agreement": benchmark.get("kernel_agreement"),
+        "kernel_unseen_s": benchmark.get("kernel_unseen_s"),
+        "wall_speedup": benchmark.get("wall_speedup"),
         "reason": verdict.reasons[-1],
     }
 

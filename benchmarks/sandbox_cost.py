@@ -27,7 +27,8 @@ from harness.bench.runner import BenchSettings
 from harness.sandbox.boundary import Boundary, Unboxed, use
 from harness.sandbox.bubblewrap import kernel_boundary
 from harness.sandbox.limits import Limits
-from harness.sandbox.process import SandboxProcess, SandboxSpec
+from harness.sandbox.messages import SandboxSpec
+from harness.sandbox.process import SandboxProcess
 from harness.targets.code import imports_only_stdlib
 from harness.targets.layout import place
 from harness.targets.layout import spec as module_spec

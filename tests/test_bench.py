@@ -12,15 +12,11 @@ from typing import Any
 
 import pytest
 
-from harness.bench.runner import (
-    BenchOutcome,
-    BenchSettings,
-    Contender,
-    InterleavedBenchmark,
-    SideRecord,
-)
+from harness.bench.outcome import BenchOutcome, SideRecord
+from harness.bench.runner import BenchSettings, Contender, InterleavedBenchmark
 from harness.bench.stats import decide, speedup_interval
-from harness.sandbox.process import SandboxProcess, SandboxSpec
+from harness.sandbox.messages import SandboxSpec
+from harness.sandbox.process import SandboxProcess
 from harness.targets.loader import Target
 from harness.verify.gate import Verifier
 from harness.verify.speed import SpeedReport, speed_check
@@ -83,7 +79,9 @@ def _outcome(
 
     def side(label: str, wall: list[float], timed: list[float]) -> SideRecord:
         untimed = [w - t for w, t in zip(wall, timed, strict=True)]
-        return SideRecord(label, timed, timed, wall, timed, untimed=untimed)
+        record = SideRecord(label, timed, timed, wall, timed, cpu=wall, untimed=untimed)
+        record.timed_cpu = timed
+        return record
 
     base, cand = side("baseline", base_wall, base_timed), side("candidate", cand_wall, cand_timed)
     return BenchOutcome({"baseline": base, "candidate": cand}, 1, "decided", 1.0)
@@ -108,13 +106,26 @@ def test_in_process_speedup_the_wall_clock_does_not_see_is_rejected() -> None:
     assert not check.passed and "wall clock" in check.detail
 
 
-def test_plausibility_bound_flags_but_does_not_reject() -> None:
+def test_plausibility_bound_flags_but_does_not_reject_when_the_clocks_agree() -> None:
     from harness.verify.speed import _report as summarize
 
     outcome = _outcome([0.1] * 5, [0.1] * 5, [0.01] * 5, [0.001] * 5)
     report = summarize(outcome, BenchSettings())
     assert report.flags and "plausibility" in report.flags[0] and report.decided is True
     assert speed_check(report, BenchSettings()).passed
+
+
+def test_above_the_plausibility_bound_the_kernel_clock_must_see_nearly_all_the_saving() -> None:
+    """100x claimed, 99 ms a round saved; the kernel's clock sees 80 ms of it: under the bound
+    that would pass (half is enough), above it, it is rejected."""
+    from harness.verify.speed import _report as summarize
+
+    outcome = _outcome([0.1] * 5, [0.1] * 5, [0.01] * 5, [0.001] * 5)
+    outcome.sides["candidate"].cpu = [0.02 + 0.001] * 5
+    report = summarize(outcome, BenchSettings())
+    check = speed_check(report, BenchSettings())
+    assert not check.passed and "kernel" in check.detail and "plausibility bound" in check.detail
+    assert speed_check(report, BenchSettings(plausibility_bound=200.0)).passed
 
 
 def test_every_round_gets_fresh_inputs_shared_by_both_sides(

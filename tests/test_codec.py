@@ -32,7 +32,8 @@ from harness.sandbox.codec import (
     rebuild,
 )
 from harness.sandbox.limits import Limits
-from harness.sandbox.process import CallResult, SandboxProcess, SandboxSpec
+from harness.sandbox.messages import CallResult, SandboxSpec
+from harness.sandbox.process import SandboxProcess
 from harness.targets.config import EquivalenceConfig
 from harness.targets.equivalence import compare
 

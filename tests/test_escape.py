@@ -19,7 +19,8 @@ import pytest
 
 from harness.sandbox.boundary import Box, PopenOptions, current
 from harness.sandbox.limits import Limits, child_env
-from harness.sandbox.process import CallResult, SandboxProcess, SandboxSpec
+from harness.sandbox.messages import CallResult, SandboxSpec
+from harness.sandbox.process import SandboxProcess
 from harness.verify.gate import Verifier
 
 REPO = Path(__file__).resolve().parents[1]

@@ -13,7 +13,8 @@ import pytest
 
 from harness.sandbox.codec import Instance, decode
 from harness.sandbox.limits import Limits
-from harness.sandbox.process import CallResult, SandboxError, SandboxProcess, SandboxSpec
+from harness.sandbox.messages import CallResult, SandboxSpec
+from harness.sandbox.process import SandboxError, SandboxProcess
 
 
 @pytest.fixture

@@ -22,6 +22,23 @@ LEGITIMATE = {
     "os.path and cpu_count": "import os\ndef f(xs):\n    return [os.cpu_count(), os.path.sep]\n",
     "scipy": "from scipy.spatial.distance import cdist\ndef f(xs):\n    return cdist(xs, xs).tolist()\n",
     "helper with defaults": "def f(xs, scale=1):\n    return xs\n",
+    "getattr by a variable": (
+        "class Table:\n    def cell(self, name):\n        return getattr(self, name)\n"
+        "def f(xs):\n    return Table().cell('real')\n"
+    ),
+    "getattr with a default": "def f(xs, obj=None):\n    return getattr(obj, 'ordinary_name', None)\n",
+    "dispatch by a built name": (
+        "class Visitor:\n    def visit(self, node):\n"
+        "        return getattr(self, 'visit_' + type(node).__name__, None)\n"
+        "def f(xs):\n    return xs\n"
+    ),
+    "getattr on an unscreened module": "import math\ndef f(xs, n='sqrt'):\n    return getattr(math, n)(4)\n",
+    "own namespace": (
+        "class A:\n    def g(self, key):\n        return self.__dict__.get(key), self.__dict__['x']\n"
+        "def f(xs):\n    return xs\n"
+    ),
+    "allowed os attribute by name": "import os\ndef f(xs):\n    return getattr(os, 'cpu_' + 'count')()\n",
+    "hasattr": "import sys\ndef f(xs):\n    return hasattr(sys, '_getframe')\n",
 }
 
 FLAGGED = {
@@ -52,6 +69,56 @@ FLAGGED = {
     "missing entry": ("def g(xs):\n    return xs\n", "no top-level function"),
     "wrong arity": ("def f(xs, ys):\n    return xs\n", "cannot be called with 1"),
     "async entry": ("async def f(xs):\n    return xs\n", "async"),
+    "setattr by a constant": (
+        "import json\ndef f(xs):\n    setattr(json, 'dumps', str)\n",
+        "setattr(json, 'dumps') names 'dumps', refused as an attribute: modifies an imported module",
+    ),
+    "vars by a constant": (
+        "import json\ndef f(xs):\n    vars(json)['du' + 'mps'] = str\n",
+        "vars(json)['dumps'] names 'dumps', refused as an attribute: modifies an imported module",
+    ),
+    "__dict__ of a module reached through another": (
+        "import logging\nlogging.time.__dict__['perf_counter'] = abs\ndef f(xs):\n    return xs\n",
+        "modifies an imported module (logging.time.perf_counter)",
+    ),
+    "f-string name": (
+        "import sys\nPART = 'get'\ndef f(xs):\n    return getattr(sys, f'_{PART}frame')(0)\n",
+        "getattr(sys, '_getframe') names '_getframe', refused as an attribute: touches interpreter",
+    ),
+    "joined name": (
+        "def f(xs, frame=None):\n    return getattr(frame, ''.join(['f_', 'back']))\n",
+        "names 'f_back', refused as an attribute: reaches interpreter internals (.f_back)",
+    ),
+    "formatted name through an alias of getattr": (
+        "import os\nfetch = getattr\ndef f(xs):\n    fetch(os, '{}{}'.format('fo', 'rk'))()\n",
+        "getattr(os, 'fork') names 'fork', refused as an attribute: uses os.fork",
+    ),
+    "object.__setattr__": (
+        "import json\nobject.__setattr__(json, 'dumps', str)\ndef f(xs):\n    return xs\n",
+        "object.__setattr__(json, 'dumps') names 'dumps'",
+    ),
+    "attrgetter": (
+        "from operator import attrgetter\ndef f(xs):\n    return attrgetter('gi_frame.f_back')(xs)\n",
+        "attrgetter('gi_frame.f_back') names 'f_back'",
+    ),
+    "computed attribute of os": (
+        "import os\ndef f(xs, name='fork'):\n    return getattr(os, name)()\n",
+        "getattr(os, name) names an attribute of os the screen cannot work out",
+    ),
+    "posix": (
+        "import posix\ndef f(xs):\n    posix.kill(0, 9)\n",
+        "uses posix.kill (processes, files or the environment) (private twin of os)",
+    ),
+    "_posixsubprocess": (
+        "import _posixsubprocess\ndef f(xs):\n    return xs\n",
+        "starts processes (subprocess) (private twin of subprocess)",
+    ),
+    "_thread": ("import _thread\ndef f(xs):\n    return xs\n", "(private twin of threading)"),
+    "_io.FileIO": (
+        "from _io import FileIO\ndef f(xs):\n    return FileIO(0).read()\n",
+        "accesses files (_io.FileIO) (private twin of io)",
+    ),
+    "_imp": ("import _imp\ndef f(xs):\n    return xs\n", "(private twin of importlib)"),
 }
 
 
@@ -65,6 +132,29 @@ def test_escape_hatches_are_flagged(name: str) -> None:
     source, expected = FLAGGED[name]
     findings = screen(source, "f", 1)
     assert any(expected in finding.message for finding in findings), findings
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "squares__getattr_timer",
+            "line 7: getattr(sys, 'modules') names 'modules', refused as an attribute: "
+            "touches interpreter state (sys.modules)",
+        ),
+        ("squares__private_signal", "line 4: handles signals (private twin of signal)"),
+    ],
+)
+def test_cheating_candidates_are_flagged(name: str, expected: str) -> None:
+    source = (Path(__file__).parent / "candidates" / f"{name}.py").read_text()
+    assert expected in [str(finding) for finding in screen(source, "squares", 1)]
+
+
+def test_a_long_chain_of_names_is_followed_to_its_end() -> None:
+    """A hostile chain (`a1 = (a0 + a0)[:6]`, ...) neither hides the name nor exhausts the stack."""
+    chain = "".join(f"a{i + 1} = (a{i} + a{i})[:6]\n" for i in range(3000))
+    source = f"a0 = 'f_back'\n{chain}def f(xs):\n    return getattr(xs, a3000)\n"
+    assert any("names 'f_back'" in finding.message for finding in screen(source, "f", 1))
 
 
 def test_syntax_errors_raise() -> None:

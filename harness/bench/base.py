@@ -3,7 +3,7 @@
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from harness.bench.runner import BenchOutcome
+    from harness.bench.outcome import BenchOutcome
 
 
 class Benchmark(Protocol):

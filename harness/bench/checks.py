@@ -1,4 +1,4 @@
-"""Checks of the outputs sampled from timed calls, run on a helper thread.
+"""Checks of every timed round's output against the reference's, run on a helper thread.
 
 Comparing a large output with the reference's takes as long as a few timed rounds; done inline it
 would leave the measuring core idle. Here it overlaps the next measurements, and every check is

@@ -14,7 +14,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from harness.sandbox.limits import spare_cores
-from harness.sandbox.process import RoundInput, SandboxError, SandboxProcess
+from harness.sandbox.messages import RoundInput
+from harness.sandbox.process import SandboxError, SandboxProcess
 
 Spawn = Callable[[str, int], SandboxProcess]  # (label, block) -> a process not yet started
 WarmupArguments = Callable[[int], list[Any]]  # block -> arguments for the untimed call
@@ -117,6 +118,7 @@ class ProcessPairs:
         except SandboxError as exc:
             return f"could not start: {exc}"
         if not self._warmup_calls:
+            process.freeze()  # until its block: it may not run while another is timed
             return None
         rounds = [RoundInput.of(arguments)] * self._warmup_calls
         result = process.bench("warm-up", rounds, self._timeout * len(rounds)).result

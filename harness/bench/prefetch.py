@@ -4,7 +4,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from harness.sandbox.process import RoundInput
+from harness.sandbox.messages import RoundInput
 
 InputBlock = list[tuple[list[Any], RoundInput]]  # (arguments, their JSON form) per round
 

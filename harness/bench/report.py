@@ -13,7 +13,7 @@ from pytest_benchmark.plugin import (
 from pytest_benchmark.stats import Metadata
 from pytest_benchmark.utils import get_commit_info
 
-from harness.bench.runner import BenchOutcome
+from harness.bench.outcome import BenchOutcome
 from harness.bench.stats import coefficient_of_variation
 from harness.verdict import Timings
 

@@ -6,13 +6,13 @@ fresh process per contender (see `pool`), so blocks are independent samples for 
 """
 
 import contextlib
+import math
 import random
 import secrets
 import shutil
-import statistics
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,17 +20,18 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from harness.bench.checks import OutputCheck, OutputChecks
 from harness.bench.cores import parent_off_core, quick_handoffs
+from harness.bench.outcome import BenchOutcome, SideRecord, report_problem, reported
 from harness.bench.pool import Prepared, ProcessPairs
 from harness.bench.prefetch import BlockInputs, InputBlock
 from harness.bench.slices import MIN_POOL, CallSlices
-from harness.bench.stats import SpeedupEstimate, decide, speedup_interval
+from harness.bench.stats import decide, speedup_interval
 from harness.sandbox.limits import measuring_core
-from harness.sandbox.process import BlockResult, RoundInput, SandboxProcess, SandboxSpec
+from harness.sandbox.messages import BlockResult, RoundInput, SandboxSpec, TimedRound
+from harness.sandbox.process import SandboxProcess
 from harness.targets.code import Code, files, imports_only_stdlib
 from harness.targets.layout import place, reference_spec
 from harness.targets.layout import spec as module_spec
 from harness.targets.loader import Target
-from harness.verdict import SideTimes, Timings
 
 ArgumentMaker = Callable[[random.Random, int], list[Any]]
 
@@ -59,59 +60,6 @@ class Contender:
 
     label: str
     source: Code | None
-
-
-@dataclass
-class SideRecord:
-    """Everything measured for one contender."""
-
-    label: str
-    block_medians: list[float] = field(default_factory=list)
-    times: list[float] = field(default_factory=list)
-    wall: list[float] = field(default_factory=list)  # per block, seen from the parent
-    timed: list[float] = field(default_factory=list)  # per block, inside the timer
-    # Per round: the wall time seen from the parent minus the timed call. Round k of every side
-    # (here and in `times`) timed the same input, next to each other in time.
-    untimed: list[float] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    options: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def round_walls(self) -> list[float]:
-        """Per round, the wall time seen from the parent: the timed call and everything else the
-        round took (handing its input over, setup and teardown, the parent's answer)."""
-        return [timed + untimed for timed, untimed in zip(self.times, self.untimed, strict=False)]
-
-
-@dataclass
-class BenchOutcome:
-    sides: dict[str, SideRecord]
-    rounds_per_block: int
-    stop_reason: str
-    seconds: float
-    calls_per_round: int = 1  # more for a repository target: a slice of its recorded calls
-
-    @property
-    def blocks(self) -> int:
-        return min(len(side.block_medians) for side in self.sides.values())
-
-    def estimate(self, slower: str, faster: str) -> SpeedupEstimate:
-        n = self.blocks
-        return speedup_interval(
-            self.sides[slower].block_medians[:n], self.sides[faster].block_medians[:n]
-        )
-
-    @property
-    def problems(self) -> list[str]:
-        return [f"{s.label}: {p}" for s in self.sides.values() for p in s.problems]
-
-    def timings(self) -> Timings:
-        """What was measured, as the plain values a verdict carries."""
-        sides = tuple(
-            SideTimes(s.label, tuple(s.times), tuple(s.block_medians), dict(s.options))
-            for s in self.sides.values()
-        )
-        return Timings(sides, self.rounds_per_block)
 
 
 class InterleavedBenchmark:
@@ -186,7 +134,7 @@ class InterleavedBenchmark:
             stack.callback(inputs.close)
             reason = self._blocks(pairs, first, inputs, started, decide_pair, stop)
             if self._record_checks(wait=True) and "integrity" not in reason:
-                reason = "integrity check failed in a sampled output"
+                reason = "integrity check failed in a timed round's output"
         seconds = time.monotonic() - started
         return BenchOutcome(self.sides, rounds, reason, seconds, self.calls_per_round)
 
@@ -247,41 +195,39 @@ class InterleavedBenchmark:
     def _block(self, prepared: Prepared, inputs: InputBlock, block: int) -> None:
         """R rounds; in each, every contender times the same fresh input, in rotating order.
 
-        Each process holds one open pytest-benchmark block and is fed a round at a time, so the
-        sides alternate round by round while only one process runs at any moment.
+        Each process holds one open pytest-benchmark block and is fed a round at a time, and is
+        stopped whenever it is not being fed, so the sides alternate round by round while only
+        one process can run at any moment.
         """
         try:
             if self._unready(prepared):
                 return
-            keep = random.Random(f"{self.seed}:{self._secret}:keep:{block}").randrange(len(inputs))
-            rounds = [RoundInput(r.payload, i == keep) for i, (_, r) in enumerate(inputs)]
+            rounds = [round_input for _, round_input in inputs]
             shift = block % len(self.contenders)
             order = [c.label for c in self.contenders[shift:] + self.contenders[:shift]]
-            walls = self._feed(prepared.processes, order, rounds)
-            failed = [label for label in order if label not in walls]
-            for label in failed or order:
+            answered, failed = self._feed(prepared.processes, order, rounds)
+            for label in [failed] if failed else order:
                 result = prepared.processes[label].bench_close()
-                self._record(label, prepared.processes[label], result, walls, inputs[keep][0])
+                self._record(label, prepared.processes[label], result, answered[label], inputs)
         finally:
             prepared.close()
 
     def _feed(
         self, processes: dict[str, SandboxProcess], order: list[str], rounds: list[RoundInput]
-    ) -> dict[str, list[float]]:
-        """Each side's round times seen from here; a side that stopped asking for input is left
-        out."""
-        walls: dict[str, list[float]] = {label: [] for label in order}
+    ) -> tuple[dict[str, list[TimedRound]], str | None]:
+        """Each side's rounds as the parent saw them, and the side that stopped taking input,
+        which ends the block (None if none did)."""
+        answered: dict[str, list[TimedRound]] = {label: [] for label in order}
         timeout = self._timeout(len(rounds))
         for label in order:
             processes[label].bench_open(label, len(rounds), timeout)
         for index, round_input in enumerate(rounds):
             for label in order[index % len(order) :] + order[: index % len(order)]:
-                started = time.perf_counter()
-                if not processes[label].bench_feed(round_input):
-                    del walls[label]
-                    return walls
-                walls[label].append(time.perf_counter() - started)
-        return walls
+                timed = processes[label].bench_feed(round_input)
+                if timed is None:
+                    return answered, label
+                answered[label].append(timed)
+        return answered, None
 
     def _unready(self, prepared: Prepared) -> bool:
         for label, problem in prepared.problems.items():
@@ -293,29 +239,44 @@ class InterleavedBenchmark:
         label: str,
         process: SandboxProcess,
         result: BlockResult,
-        walls: dict[str, list[float]],
-        kept: list[Any],
+        answered: list[TimedRound],
+        inputs: InputBlock,
     ) -> None:
-        """Take in one side's block; `kept`: the arguments of the round whose output is back."""
+        """Take in one side's block: every round's output goes to be checked, the rounds'
+        times as the process reports them beside what its windows cost on the kernel's clock."""
         side = self.sides[label]
+        for (arguments, _), timed in zip(inputs, answered, strict=False):
+            self._checks.submit(label, arguments, timed.output)
         if not result.result.ok or result.stats is None:
             side.problems.append(f"{result.result.kind}: {result.result.error}")
             return
-        for output in result.kept:
-            self._checks.submit(label, kept, output)
-        strays = process.stray_processes()
-        if strays:
-            side.problems.append(f"left {strays} process(es) running after returning")
+        problems = self._round_problems(process, answered, len(inputs))
+        if problems:
+            side.problems.extend(problems)
+            return
         options = process.last_reply.get("options", {})
         side.options = dict(options) if isinstance(options, dict) else {}
-        samples = [float(value) for value in result.stats["data"]]
-        side.block_medians.append(statistics.median(samples))
-        side.times.extend(samples)
-        side.timed.append(sum(samples))
-        side.wall.append(sum(walls[label]))
-        side.untimed.extend(
-            wall - timed for wall, timed in zip(walls[label], samples, strict=False)
-        )
+        samples, cpu = reported(result.stats, "data"), reported(result.stats, "cpu")
+        problem = report_problem(samples, cpu, len(answered))
+        if problem:
+            side.problems.append(problem)
+            return
+        side.add_block(samples, cpu, answered, result.cpu_outside)
+
+    def _round_problems(
+        self, process: SandboxProcess, answered: list[TimedRound], rounds: int
+    ) -> list[str]:
+        problems = []
+        if len(answered) < rounds:
+            problems.append(f"answered {len(answered)} of {rounds} rounds")
+        if not self.target.config.mutates_inputs and any(t.inputs_changed for t in answered):
+            problems.append("changed its arguments in a timed round")
+        if any(math.isnan(t.cpu) for t in answered):
+            problems.append("its CPU time could not be read: the process is gone")
+        strays = process.stray_processes()
+        if strays:
+            problems.append(f"left {strays} process(es) running after returning")
+        return problems
 
     def _warmup(self, block: int) -> list[Any]:
         return self._arguments(block, -1)

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.bench.runner import InterleavedBenchmark
-from harness.sandbox.process import RoundInput, SandboxError, SandboxProcess
+from harness.sandbox.messages import RoundInput
+from harness.sandbox.process import SandboxError, SandboxProcess
 
 _SEEN_ROUNDS = 2  # rounds timed on first sight, then again
 _EMPTY_ROUNDS = 3  # rounds of no recorded call: what handling a round costs, at the least
@@ -45,9 +46,12 @@ def measure_fresh_starts(bench: InterleavedBenchmark, samples: int) -> dict[str,
     starts: dict[str, list[FreshStart]] = {label: [] for label in labels}
     for sample in range(samples):
         shift = sample % len(labels)
-        rounds = [RoundInput.of(arguments) for arguments in _sample_rounds(bench, sample)]
+        arguments = _sample_rounds(bench, sample)
+        rounds = [RoundInput.of(each) for each in arguments]
         for label in labels[shift:] + labels[:shift]:
-            starts[label].append(_one_start(bench, label, sample, rounds))
+            start, outputs = _one_start(bench, label, sample, rounds)
+            _check_outputs(bench, label, arguments[1:] * 2, outputs)
+            starts[label].append(start)
     return starts
 
 
@@ -64,9 +68,20 @@ def _sample_rounds(bench: InterleavedBenchmark, sample: int) -> list[list[Any]]:
     return [first, *(bench.fresh_arguments(sample, index) for index in range(_SEEN_ROUNDS))]
 
 
+def _check_outputs(
+    bench: InterleavedBenchmark, label: str, arguments: list[list[Any]], outputs: list[Any]
+) -> None:
+    """Rounds timed here are timed rounds too: their outputs must be right."""
+    for each, output in zip(arguments, outputs, strict=True):
+        problem = bench.check_output(each, output)
+        if problem:
+            raise SetupFailed(f"{label}: output of a timed call is wrong: {problem}")
+
+
 def _one_start(
     bench: InterleavedBenchmark, label: str, sample: int, rounds: list[RoundInput]
-) -> FreshStart:
+) -> tuple[FreshStart, list[Any]]:
+    """One fresh process's start, and the outputs of its rounds A, B, A, B."""
     first, seen = rounds[0], rounds[1:]
     process = bench.spawn(label, f"setup-{label}-{sample}")
     timeout = bench.target.config.limits.call_timeout_seconds * (1 + 2 * len(seen)) + 30.0
@@ -80,7 +95,7 @@ def _one_start(
         if not result.ok:
             raise SetupFailed(f"{label}: a fresh process's first round failed: {result.error}")
         empty = [RoundInput.of([])] * _EMPTY_ROUNDS if bench.target.replays_calls else []
-        walls = _timed_rounds(process, label, [*seen, *seen, *empty], timeout)
+        walls, outputs = _timed_rounds(process, label, [*seen, *seen, *empty], timeout)
     except (SandboxError, OSError) as exc:
         raise SetupFailed(f"{label}: a fresh process did not start: {exc}") from None
     finally:
@@ -92,23 +107,24 @@ def _one_start(
         max(sum(part) - handling * len(seen), _FLOOR_SECONDS)
         for part in (walls[: len(seen)], walls[len(seen) : 2 * len(seen)])
     )
-    return FreshStart(setup, first_sight, again)
+    return FreshStart(setup, first_sight, again), outputs[: 2 * len(seen)]
 
 
 def _timed_rounds(
     process: SandboxProcess, label: str, rounds: list[RoundInput], timeout: float
-) -> list[float]:
-    walls = []
+) -> tuple[list[float], list[Any]]:
+    """Each round's time on the parent's clock, and its output."""
+    answered = []
     process.bench_open("seen", len(rounds), timeout)
     for round_input in rounds:
-        started = time.perf_counter()
-        if not process.bench_feed(round_input):
+        timed = process.bench_feed(round_input)
+        if timed is None:
             break
-        walls.append(time.perf_counter() - started)
+        answered.append(timed)
     result = process.bench_close().result
-    if not result.ok or len(walls) < len(rounds):
+    if not result.ok or len(answered) < len(rounds):
         raise SetupFailed(f"{label}: a fresh process's rounds failed: {result.error}")
-    return walls
+    return [timed.wall for timed in answered], [timed.output for timed in answered]
 
 
 @contextlib.contextmanager

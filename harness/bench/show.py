@@ -8,8 +8,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from harness.bench.outcome import BenchOutcome
 from harness.bench.report import Row
-from harness.bench.runner import BenchOutcome
 
 
 def bench_json(

@@ -107,7 +107,7 @@ def _mounts(box: Box) -> list[Mount]:
     own += [Mount(path, "rw") for path in box.writable]
     if box.seed is not None:
         own.append(Mount(_SEED, "ro", source=box.seed))
-    from harness.sandbox.process import hidden_roots
+    from harness.sandbox.roots import hidden_roots
 
     hidden = [Mount(Path(path), "hide") for path in hidden_roots()]
     return system_mounts(_python_roots()) + hidden + own
@@ -122,7 +122,7 @@ def _folder_mb(folder: Path) -> int:
 @functools.cache
 def _python_roots() -> tuple[Path, ...]:
     """The interpreter's installation and every site-packages folder it imports from."""
-    from harness.sandbox.process import sandbox_roots
+    from harness.sandbox.roots import sandbox_roots
 
     return tuple(Path(root) for root in sandbox_roots()[1])
 

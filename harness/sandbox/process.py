@@ -3,95 +3,30 @@
 import contextlib
 import fcntl
 import json
+import math
 import os
 import selectors
 import signal
 import subprocess
 import sys
-import sysconfig
 import time
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from harness.sandbox.boundary import Box, PopenOptions, Running, current
 from harness.sandbox.codec import decode, encode
-from harness.sandbox.limits import Limits, child_env, set_limits
+from harness.sandbox.freezer import FreezeError, cpu_seconds, freeze, thaw
+from harness.sandbox.limits import child_env, set_limits
+from harness.sandbox.messages import BlockResult, CallResult, RoundInput, SandboxSpec, TimedRound
+from harness.sandbox.roots import hidden_roots, sandbox_roots
 
 WORKER = Path(__file__).with_name("worker.py")
 CODEC = WORKER.with_name("codec")  # a package the worker loads by its path
+GUARD = WORKER.with_name("guard.py")  # the audit hook, which the worker loads by its path
 _MAX_REPLY_BYTES = 256 * 1024 * 1024
 _PIPE_BYTES = 1024 * 1024
 _STARTUP_SECONDS = 60.0
-# The child reads these but nothing else outside its working directory.
-_SYSTEM_READ_ROOTS = [
-    "/usr",
-    "/lib",
-    "/lib64",
-    "/etc/localtime",
-    "/etc/ld.so.cache",
-    "/dev/null",
-    "/dev/urandom",
-    "/proc/self",
-    "/proc/cpuinfo",
-    "/sys/devices/system/cpu",
-]
-
-
-@dataclass(frozen=True)
-class CallResult:
-    """What one call produced: `kind` is ok, exception, type, timeout, crash, protocol, or for
-    a check refused (an output not rebuilt safely) or checker (the checker failed)."""
-
-    kind: str
-    output: Any = None
-    args_after: Any = None
-    error: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.kind == "ok"
-
-
-@dataclass
-class SandboxSpec:
-    """What to run: `function` from `module_file`, imported as `module_name`."""
-
-    module_file: Path
-    module_name: str
-    function: str
-    workdir: Path
-    sandboxed: bool = True
-    limits: Limits = field(default_factory=Limits)
-    blocked_imports: tuple[str, ...] = ("harness", "reference_impls")
-    preload: tuple[str, ...] = ("numpy",)
-    # First on the import path; a module inside a package needs the folder holding the package.
-    import_root: Path | None = None
-    batch: bool = False  # each benchmark round is a list of calls (recorded workloads)
-    # The target's checker, `(file, function)`: only ever in a reference's process.
-    checker: tuple[Path, str] | None = None
-
-
-@dataclass(frozen=True)
-class RoundInput:
-    """One benchmark round's arguments as JSON text, and whether its output comes back for
-    checking. The text is made ahead of time, so encoding is not on the measuring path."""
-
-    payload: str
-    keep: bool
-
-    @classmethod
-    def of(cls, arguments: list[Any], keep: bool = False) -> "RoundInput":
-        return cls(json.dumps(encode(arguments, "arguments")), keep)
-
-
-@dataclass(frozen=True)
-class BlockResult:
-    """A timed block: pytest-benchmark's stats (with every round's time) and the kept outputs."""
-
-    result: CallResult
-    stats: dict[str, Any] | None = None
-    kept: list[Any] = field(default_factory=list)
 
 
 class SandboxError(RuntimeError):
@@ -108,9 +43,10 @@ class SandboxProcess:
         self._buffer = b""
         self._next_id = 0
         self._last_reply: dict[str, Any] = {}
-        self._kept: list[Any] = []
         self._bench_line: bytes | None = None
-        self._bench_timeout = self._bench_deadline = 0.0
+        self._bench_timeout = self._bench_deadline = self._outside = 0.0
+        self._bench_rounds = self._bench_fed = 0
+        self._frozen = False
         self._eof = False
         self.stderr_path = spec.workdir / ".stderr"
 
@@ -142,7 +78,7 @@ class SandboxProcess:
         checker = (spec.checker[0].resolve(),) if spec.checker else ()
         return Box(
             spec.workdir.resolve(),
-            read_only=(code, WORKER, CODEC, *checker),
+            read_only=(code, WORKER, CODEC, GUARD, *checker),
             scratch_mb=limits.scratch_mb,
             processes=limits.processes,
         )
@@ -173,52 +109,116 @@ class SandboxProcess:
     def _open(self, request: dict[str, Any]) -> None:
         if not self.alive:
             self.start()
+        pid = self.command_pid()
+        if self._frozen and pid is not None:
+            thaw(pid)
+            self._frozen = False
         self._next_id += 1
         self._send_line(json.dumps({"id": self._next_id, **request}))
 
     def bench(self, name: str, rounds: list[RoundInput], timeout: float) -> BlockResult:
-        """Run one timed block; each round's arguments are sent only when the round asks."""
+        """Run one block whose rounds nobody looks at: a warm-up, a calibration."""
         self.bench_open(name, len(rounds), timeout)
         for round_input in rounds:
-            if not self.bench_feed(round_input):
+            if self.bench_feed(round_input) is None:
                 break
         return self.bench_close()
 
     def bench_open(self, name: str, rounds: int, timeout: float) -> None:
-        """Start a timed block of `rounds` and wait until the child asks for the first input."""
-        self._open({"op": "bench", "name": name, "warmup": 0, "rounds": rounds})
+        """Start a timed block of `rounds`; returns once the child waits for the first input,
+        stopped, as it is after every round and after the block."""
         self._bench_timeout, self._bench_deadline = timeout, time.monotonic() + timeout
-        self._bench_line = self._read_line(timeout)
+        self._bench_rounds, self._bench_fed = rounds, 0
+        with self._window() as window:
+            self._open({"op": "bench", "name": name, "rounds": rounds})
+            self._bench_line = self._read_line(timeout)
+        self._outside = window.cpu
 
-    def bench_feed(self, round_input: RoundInput) -> bool:
-        """Send one round's input and return when the round is over; False if the child is not
-        asking for an input (it failed, or the block is complete)."""
+    def bench_feed(self, round_input: RoundInput) -> TimedRound | None:
+        """Run one round: the child is continued, sent the input, and stopped again once its
+        reply is in. None if it is not waiting for an input (it failed, or all rounds ran)."""
         line = self._bench_line
-        if line is None or not self._is_setup(line):
-            return False
-        keep = "true" if round_input.keep else "false"
-        self._send_line(f'{{"keep": {keep}, "args": {round_input.payload}}}')
-        self._bench_line = self._read_line(max(0.0, self._bench_deadline - time.monotonic()))
-        return True
+        if line is None or self._bench_fed == self._bench_rounds or not self._awaits(line):
+            return None
+        with self._window() as window:
+            self._send_line(f'{{"args": {round_input.payload}}}')
+            self._bench_line = self._read_line(self._bench_left())
+        self._bench_fed += 1
+        answer = self._round_answer(self._bench_line, round_input)
+        return None if answer is None else TimedRound(*answer, window.wall, window.cpu)
 
     def bench_close(self) -> BlockResult:
-        result = self._result(self._bench_line, self._bench_timeout)
+        line = self._bench_line
+        if line is not None and self._bench_fed == self._bench_rounds and self._awaits(line):
+            with self._window() as window:  # the block's reply follows its last round's
+                line = self._read_line(self._bench_left())
+            self._outside += window.cpu
+        result = self._result(line, self._bench_timeout)
         if not result.ok:
             return BlockResult(result)
-        return BlockResult(result, self._last_reply["stats"], self._kept)
+        return BlockResult(result, self._last_reply["stats"], self._outside)
 
-    def _is_setup(self, line: bytes) -> bool:
+    def _bench_left(self) -> float:
+        return max(0.0, self._bench_deadline - time.monotonic())
+
+    def _awaits(self, line: bytes) -> bool:
+        """Whether `line` is the block's request for its first input or a round's reply."""
         try:
             message = json.loads(line)
         except ValueError:
             return False
-        return bool(message.get("setup")) and message.get("id") == self._next_id
+        return (
+            isinstance(message, dict)
+            and message.get("id") == self._next_id
+            and (message.get("setup") is True or message.get("round") is True)
+        )
+
+    def _round_answer(self, line: bytes | None, sent: RoundInput) -> tuple[Any, bool] | None:
+        """(output, whether the arguments came back changed) from a round's reply; None for any
+        other line, which `bench_close` then reports."""
+        if line is None or not self._awaits(line):
+            return None
+        message = json.loads(line)
+        try:
+            output = decode(message["output"])
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            return None
+        return output, json.dumps(message.get("args")) != sent.payload
+
+    @contextlib.contextmanager
+    def _window(self) -> Iterator["_Window"]:
+        """The child continued for the block, then stopped; what it ran meanwhile measured, on
+        the parent's clock from just before it was continued until it is stopped."""
+        window, pid = _Window(), self.command_pid()
+        before = _cpu(pid)
+        started = time.perf_counter()
+        if pid is not None and self._frozen:
+            thaw(pid)
+            self._frozen = False
+        try:
+            yield window
+        finally:
+            self.freeze()
+            window.wall = time.perf_counter() - started
+            window.cpu = _cpu(pid) - before
+
+    def freeze(self) -> None:
+        """Stop the child until it is next asked something (a dead one is left to be reported
+        by the next read)."""
+        pid = self.command_pid()
+        if pid is not None and self.alive:
+            with contextlib.suppress(FreezeError, OSError):
+                freeze(pid)
+                self._frozen = True
+
+    def command_pid(self) -> int | None:
+        return None if self._box is None else self._box.command_pid()
 
     def pin(self, cores: set[int]) -> None:
         """Move every thread of the worker onto `cores`."""
         if self._box is None or not cores or not hasattr(os, "sched_setaffinity"):
             return
-        pid = self._box.command_pid()
+        pid = self.command_pid()
         for task in Path(f"/proc/{pid}/task").glob("[0-9]*") if pid else []:
             with contextlib.suppress(OSError):  # a thread that just ended
                 os.sched_setaffinity(int(task.name), cores)
@@ -241,7 +241,6 @@ class SandboxProcess:
                 raise ValueError("reply does not match the request")
             if reply["ok"]:
                 output, args_after = decode(reply.get("output")), decode(reply.get("args_after"))
-                kept = [decode(item) for item in reply.get("kept", [])]
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
             self.kill()
             problem = f"unreadable reply from the candidate process: {exc}"
@@ -249,7 +248,6 @@ class SandboxProcess:
         self._last_reply = reply
         if not reply["ok"]:
             return CallResult(reply["kind"], error=reply["error"])
-        self._kept = kept
         return CallResult("ok", output, args_after)
 
     @property
@@ -343,26 +341,28 @@ class SandboxProcess:
         }
 
 
+class _Window:
+    """What the child ran in one window: seconds on the parent's clock and on the kernel's
+    CPU clock of the child (NaN when it could not be read: the child is gone)."""
+
+    wall = cpu = math.nan
+
+
+def _cpu(pid: int | None) -> float:
+    if pid is None:
+        return math.nan
+    try:
+        return cpu_seconds(pid)
+    except OSError:
+        return math.nan
+
+
 def _widen(*pipes: Any) -> None:
     """Large pipe buffers, so a big input or output crosses in one write instead of many
     hand-offs between the two processes; best effort (Linux only, capped by the system)."""
     for pipe in pipes:
         with contextlib.suppress(OSError, AttributeError):
             fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
-
-
-def sandbox_roots() -> tuple[list[str], list[str]]:
-    """(where sandboxed code may read, where its import path may point): Python's own files."""
-    prefixes = sorted({sys.prefix, sys.base_prefix, sys.exec_prefix, *_site_dirs()})
-    path_roots = [os.path.realpath(p) for p in prefixes]
-    return [*path_roots, *(os.path.realpath(p) for p in _SYSTEM_READ_ROOTS)], path_roots
-
-
-def hidden_roots() -> list[str]:
-    """Folders inside the Python roots that candidate code must not see: a wheel install ships
-    the bundled targets and their known-good references inside the package."""
-    bundled = Path(__file__).resolve().parents[1] / "_bundled"
-    return [str(bundled)] if bundled.is_dir() else []
 
 
 def _startup_problem(hello: bytes) -> str | None:
@@ -373,11 +373,6 @@ def _startup_problem(hello: bytes) -> str | None:
     if not isinstance(message, dict):
         return "the candidate process sent an unreadable greeting"
     return None if message.get("ready") else str(message.get("error", "not ready"))
-
-
-def _site_dirs() -> list[str]:
-    paths = sysconfig.get_paths()
-    return [paths["stdlib"], paths["platstdlib"], paths["purelib"], paths["platlib"]]
 
 
 def describe_exit(code: int, stderr_tail: str) -> str:

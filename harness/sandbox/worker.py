@@ -1,7 +1,8 @@
 """The child side of the sandbox: imports one module and serves calls to one function.
 
 Run as `python -I worker.py CONFIG_JSON`; it must not import harness (the candidate must not reach
-it), so it loads harness's value codec (the `codec` package beside it) by its path.
+it), so it loads harness's value codec (the `codec` package beside it) and its audit hook
+(`guard.py`) by their paths.
 
 Requests and replies are JSON lines on private copies of stdin/stdout; fds 0 and 1 are pointed
 elsewhere before the module is imported, so what the module prints cannot forge a reply.
@@ -29,79 +30,15 @@ from pytest_benchmark.utils import NameWrapper
 
 # Bound when this file is loaded, before any untrusted module is imported.
 _TIMER = time.perf_counter
+_CPU_TIMER = time.thread_time  # exact; the process clock lags by up to a tick under RLIMIT_CPU
 _DUMPS, _LOADS = json.dumps, json.loads
 
 _PLAIN_SCALARS = (bool, int, float, str)
-_DENIED_EVENT_PREFIXES = (
-    "socket.",
-    "subprocess.",
-    "ctypes.",
-    "os.fork",
-    "os.exec",
-    "os.posix_spawn",
-    "os.spawn",
-    "os.system",
-    "os.kill",
-    "os.killpg",
-    "os.startfile",
-    "pty.",
-    "resource.setrlimit",
-    "gc.get_",
-    "sys._current_frames",
-    "sys.addaudithook",
-)
-_PATH_EVENTS = {
-    "os.remove": 1,
-    "os.rmdir": 1,
-    "os.mkdir": 1,
-    "os.rename": 2,
-    "os.truncate": 1,
-    "os.chmod": 1,
-    "os.chown": 1,
-    "os.symlink": 2,
-    "os.link": 2,
-    "os.utime": 1,
-    "shutil.rmtree": 1,
-    "shutil.copyfile": 2,
-    "shutil.move": 2,
-}
 
 
 def _inside(path: Any, roots: list[str]) -> bool:
     real = os.path.realpath(os.fsdecode(path))
     return any(real == root or real.startswith(root.rstrip("/") + "/") for root in roots)
-
-
-def _guard(
-    workdir: str, read_roots: list[str], hidden: list[str], blocked: list[str]
-) -> Callable[[str, tuple[Any, ...]], None]:
-    """An audit hook enforcing the sandbox's rules inside the child (a layer, not the only one)."""
-    write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
-    readable = [workdir, *read_roots]
-
-    def deny(event: str, detail: Any) -> None:
-        raise PermissionError(f"sandbox: {event} {detail!r:.120} is not allowed")
-
-    def hook(event: str, args: tuple[Any, ...]) -> None:
-        if event == "open":
-            path, mode, flags = args
-            if path is None or isinstance(path, int):
-                return
-            writes = any(c in (mode or "") for c in "wax+") or bool((flags or 0) & write_flags)
-            if not _inside(path, [workdir, os.devnull] if writes else readable):
-                deny("writing" if writes else "reading", path)
-            if _inside(path, hidden):
-                deny("reading", path)
-        elif event in _PATH_EVENTS:
-            for path in args[: _PATH_EVENTS[event]]:
-                if isinstance(path, str | bytes | os.PathLike) and not _inside(path, [workdir]):
-                    deny(event, path)
-        elif event.startswith(_DENIED_EVENT_PREFIXES):
-            deny(event, args[:1])
-        elif event == "import" and str(args[0]).split(".")[0] in blocked:
-            deny("importing", args[0])
-
-    return hook
 
 
 def _load(module_file: str, module_name: str) -> Any:
@@ -125,19 +62,23 @@ def _load(module_file: str, module_name: str) -> Any:
     return module
 
 
-def _load_codec() -> ModuleType:
-    """harness's value codec, the package beside this file (harness itself is not importable);
-    registered under a private name so its relative imports resolve."""
-    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "codec")
+def _load_beside(name: str, file: str) -> ModuleType:
+    """A part of harness beside this file (harness itself is not importable), by its path:
+    `file` is a module or a package's folder. Registered under a private name, so a
+    package's relative imports resolve."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), file)
+    folder = path if os.path.isdir(path) else None
     spec = importlib.util.spec_from_file_location(
-        "_harness_codec", os.path.join(folder, "__init__.py"), submodule_search_locations=[folder]
+        name,
+        os.path.join(path, "__init__.py") if folder else path,
+        submodule_search_locations=[folder] if folder else None,
     )
     if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load {folder}")
-    codec = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = codec
-    spec.loader.exec_module(codec)
-    return codec
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def _same_file(a: Any, b: str) -> bool:
@@ -286,31 +227,46 @@ class _Server:
         return {"ok": True, "output": text.getvalue()[-4000:], "args_after": None}
 
     def bench(self, request: dict[str, Any]) -> dict[str, Any]:
-        """One block: pytest-benchmark's pedantic mode, fresh arguments fetched for every round."""
+        """One block: pytest-benchmark's pedantic mode, a fresh input read for every round.
+
+        Besides pytest-benchmark's time of each call, the process's CPU time in it is reported,
+        to be set against the kernel's count (see `kernel_clock`). The parent stops this process
+        between rounds and learns a round is over from the round's
+        reply, which carries its output and its arguments as they are after the call; nothing in
+        a round tells which of them will be checked, since all are. The timed function gets the
+        arguments through a holder emptied in the teardown, so what they leave behind (a
+        finalizer, say) runs before the reply, not once the next input has arrived.
+        """
         box: list[Any] = [None]
-        kept: list[Any] = []
-        keep = [False]
-        function = self.function
+        function, first, cpu_timer = self.function, [True], _CPU_TIMER
+        cpu: list[float] = []
 
-        def timed(*args: Any, **keywords: Any) -> None:
-            box[0] = function(*args, **keywords)
+        def timed(holder: list[Any]) -> None:
+            positional, keywords = holder[1]
+            started = cpu_timer()
+            box[0] = function(*positional, **keywords)
+            cpu.append(cpu_timer() - started)
 
-        def timed_calls(*calls: Any) -> None:
-            box[0] = [function(*args, **keywords) for args, keywords in calls]
+        def timed_calls(holder: list[Any]) -> None:
+            started = cpu_timer()
+            box[0] = [function(*args, **keywords) for args, keywords in holder[1]]
+            cpu.append(cpu_timer() - started)
 
         def setup() -> tuple[tuple[Any, ...], dict[str, Any]]:
-            self.send({"id": request["id"], "setup": True})
-            message = self.loads(self.requests.readline())
-            keep[0] = message["keep"]
-            args = self.rebuild(message["args"])
-            if self.batch:
-                return tuple(self.split(call) for call in args), {}
-            return self.split(args)
+            if first[0]:
+                first[0] = False
+                self.send({"id": request["id"], "setup": True})
+            args = self.rebuild(self.loads(self.requests.readline())["args"])
+            split = [self.split(call) for call in args] if self.batch else self.split(args)
+            return ([args, split],), {}
 
-        def teardown(*args: Any, **keywords: Any) -> None:
+        def teardown(holder: list[Any]) -> None:
             output, box[0] = box[0], None
-            if keep[0]:  # the parent picked this round in secret; its output must be plain data
-                kept.append(self.encode(output))
+            reply = {"id": request["id"], "round": True, "output": self.encode(output)}
+            reply["args"] = self.encode(holder[0], "arguments")
+            holder.clear()
+            del output
+            self.send(reply)
 
         fixture = self._fixture(request["name"])
         fixture.pedantic(
@@ -318,7 +274,7 @@ class _Server:
             setup=setup,
             teardown=teardown,
             rounds=request["rounds"],
-            warmup_rounds=request["warmup"],
+            warmup_rounds=0,
             iterations=1,
         )
         stats = fixture.stats
@@ -326,8 +282,8 @@ class _Server:
             key: value if type(value) in _PLAIN_SCALARS else str(value)
             for key, value in stats.options.items()
         }
-        summary = stats.stats.as_dict() | {"data": stats.stats.data}
-        return {"ok": True, "stats": summary, "options": options, "kept": kept}
+        summary = stats.stats.as_dict() | {"data": stats.stats.data, "cpu": cpu}
+        return {"ok": True, "stats": summary, "options": options}
 
     def _fixture(self, name: str) -> Any:
         quiet = SimpleNamespace(warning=lambda *a, **k: None, debug=lambda *a, **k: None)
@@ -365,11 +321,11 @@ def main() -> None:
         with contextlib.suppress(ImportError):  # an optional library that is not installed
             importlib.import_module(name)
     sys.path[:] = [config["module_dir"], *(p for p in sys.path if _inside(p, config["path_roots"]))]
-    codec = _load_codec()
+    codec = _load_beside("_harness_codec", "codec")
     watch = _Watch(codec)
     if config["sandboxed"]:
         sys.addaudithook(
-            _guard(
+            _load_beside("_harness_guard", "guard.py").audit_hook(
                 config["workdir"],
                 config["read_roots"],
                 config["hidden"],

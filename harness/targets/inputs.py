@@ -2,7 +2,9 @@
 
 The generator module defines `generate(rng, size) -> list` (one call's positional arguments),
 `edge_cases() -> list[list]` and, optionally, `strategy()` returning a hypothesis strategy of
-argument lists.
+argument lists and `structured(rng, size) -> list[list]`: a handful of adversarial argument lists
+at `size` that random draws rarely or never make (a string against its rotation, all-equal or
+extreme values, degenerate shapes), drawn from `rng` so each seed gives others.
 """
 
 import copy
@@ -68,19 +70,22 @@ class InputSource:
         same calls with odd text in their strings; from a generator, cases at every correctness
         and benchmark size, and at sizes between them and a quarter above the largest (code
         right only on the sizes a prompt names fails there), drawn from a seed stream of their
-        own (no verdict draws from it)."""
+        own (no verdict draws from it); the generator's structured cases too, at the same sizes
+        and from that stream."""
         cases = self.recorded_holdout()
         if self._module is None:
             odd = unusual_calls(self._holdout)
             return cases + [Case(f"holdout call with odd text #{i}", a) for i, a in enumerate(odd)]
         inputs = self.target.config.inputs
         shown = sorted({*inputs.small_sizes, *inputs.bench_sizes})
-        return cases + [
+        sizes, stream = shown + _sizes_between(shown), f"{HOLDOUT_STREAM}:{self.target.name}"
+        generated = [
             Case(f"holdout size {size} #{i}", self._checked(self._function("generate")(rng, size)))
-            for size in shown + _sizes_between(shown)
+            for size in sizes
             for i in range(inputs.cases_per_size)
-            for rng in [random.Random(f"{HOLDOUT_STREAM}:{self.target.name}:{size}:{i}")]
+            for rng in [random.Random(f"{stream}:{size}:{i}")]
         ]
+        return cases + generated + self._structured(sizes, stream, "holdout")
 
     def unusual_cases(self) -> list[Case]:
         """Without a generator of the target's own: recorded calls with odd text put into their
@@ -107,6 +112,23 @@ class InputSource:
             )
             for size in sizes
             for i in range(per_size)
+        ]
+
+    def structured_cases(self, sizes: list[int], seed: int, stage: str) -> list[Case]:
+        """The generator's structured cases at each of `sizes` (none if it has no `structured`),
+        drawn from a stream of their own: the random cases of the same seed stay as they were."""
+        return self._structured(sizes, str(seed), stage)
+
+    def _structured(self, sizes: list[int], stream: str, stage: str) -> list[Case]:
+        if getattr(self._module, "structured", None) is None:
+            return []
+        make = self._function("structured")
+        return [
+            Case(f"{stage} structured size {size} #{i}", self._checked(args))
+            for size in sizes
+            for i, args in enumerate(
+                make(random.Random(f"{stream}:{stage}:structured:{size}"), size)
+            )
         ]
 
     def arguments(self, rng: random.Random, size: int) -> list[Any]:
@@ -196,9 +218,10 @@ def _shown(calls: list[list[Any]]) -> set[int]:
 
 
 def _unshown_size(rng: random.Random, size: int) -> int:
-    """A size within a quarter of `size`, other than it."""
-    spread = max(1, size // 4)
-    return max(0, size + rng.choice([-1, 1]) * rng.randint(1, spread))
+    """A size a fifth to a third away from `size`: near it, but outside the band a generator's
+    benchmark inputs vary in (a tenth, for bounds such as primes_below's), which a fast path for
+    the shown inputs may cover."""
+    return max(0, size + rng.choice([-1, 1]) * rng.randint(size // 5 + 1, max(2, size // 3)))
 
 
 def _sizes_between(shown: list[int]) -> list[int]:

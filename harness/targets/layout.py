@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from harness.sandbox.process import SandboxSpec
+from harness.sandbox.messages import SandboxSpec
 from harness.targets.code import Code, entry_text, files
 from harness.targets.limits import Purpose, process_limits
 

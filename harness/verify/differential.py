@@ -15,7 +15,8 @@ from typing import Any
 from harness.errors import HarnessError, TargetError
 from harness.sandbox.attempts import attempt
 from harness.sandbox.codec import encode
-from harness.sandbox.process import CallResult, SandboxProcess
+from harness.sandbox.messages import CallResult
+from harness.sandbox.process import SandboxProcess
 from harness.targets.code import Code
 from harness.targets.config import CHECKER
 from harness.targets.equivalence import compare, exact

@@ -1,4 +1,4 @@
-"""Baseline, candidate and reference timed side by side, every side's sampled outputs checked
+"""Baseline, candidate and reference timed side by side, every output of every side checked
 against the reference (`harness bench`, and the final check of a session)."""
 
 import json
@@ -6,8 +6,9 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from harness.bench.outcome import BenchOutcome
 from harness.bench.report import Row, pytest_benchmark_json, rows
-from harness.bench.runner import BenchOutcome, BenchSettings, Contender, InterleavedBenchmark
+from harness.bench.runner import BenchSettings, Contender, InterleavedBenchmark
 from harness.paths import results_dir
 from harness.targets.code import Code, baseline_code
 from harness.targets.inputs import InputSource

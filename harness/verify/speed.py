@@ -1,13 +1,15 @@
 """The benchmark stage: is the candidate really faster than the baseline?
 
-Rules, in the order they decide: integrity problems reject; time hidden outside the timer rejects;
-then the speedup's CI: low above `1 + min_gain` accepts, high below it rejects, otherwise the
-result is undecided and not accepted; an in-process speedup that the wall clock does not see
-rejects (see `WallClock`). A candidate that would be accepted is then started afresh beside the
-baseline a few times: one that answers inputs it has seen before far quicker keeps results
-between calls and is rejected (see `carried`), and a significant extra one-time setup is spread
-over a process's calls before the CI decides again (see `setup_cost`). A speedup above the
-plausibility bound is flagged for review, not rejected.
+Rules, in the order they decide: integrity problems reject; time hidden outside the timer rejects
+(on the wall clock or the kernel's CPU clock); then the speedup's CI: low above `1 + min_gain`
+accepts, high below it rejects, otherwise the result is undecided and not accepted; an in-process
+speedup that the wall clock does not see rejects (see `WallClock`), and so does one the kernel's
+count of each process's CPU time does not see (see `kernel_clock`), more strictly above the
+plausibility bound. A candidate that would be accepted is then started afresh beside the baseline
+a few times: one that answers inputs it has seen before far quicker keeps results between calls
+and is rejected (see `carried`), and a significant extra one-time setup is spread over a
+process's calls before the CI decides again (see `setup_cost`). A speedup above the plausibility
+bound is also flagged for review.
 """
 
 import statistics
@@ -16,13 +18,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from harness.bench.runner import BenchOutcome, BenchSettings, Contender, InterleavedBenchmark
+from harness.bench.outcome import BenchOutcome
+from harness.bench.runner import BenchSettings, Contender, InterleavedBenchmark
 from harness.bench.setup import SetupFailed, measure_fresh_starts
 from harness.bench.stats import SpeedupEstimate, coefficient_of_variation, decide
 from harness.sandbox.limits import spare_cores
 from harness.targets.code import Code
 from harness.verdict import Check
 from harness.verify.carried import Repeats, repeats
+from harness.verify.kernel_clock import KernelClock, kernel_clock
 from harness.verify.setup_cost import SetupCost, setup_cost
 
 if TYPE_CHECKING:
@@ -96,7 +100,7 @@ def run_benchmark(
     settings: BenchSettings,
     stop: Callable[[], bool] | None = None,
 ) -> SpeedReport:
-    # The correctness stages' processes and the sampled-output checks against the reference
+    # The correctness stages' processes and the output checks against the reference
     # run beside the measured processes, never on their core.
     spare = spare_cores(bench.core)
     context.differential.reference.pin(spare)
@@ -125,6 +129,7 @@ def _report(
     steady = outcome.estimate("baseline", "candidate") if enough else None
     estimate = _amortized(steady, fresh.setup if fresh else None, base.times)
     wall = wall_clock(outcome)
+    kernel = kernel_clock(outcome, "baseline", "candidate")
     summary = {
         "baseline_median_s": statistics.median(base.times) if base.times else None,
         "candidate_median_s": statistics.median(cand.times) if cand.times else None,
@@ -136,6 +141,7 @@ def _report(
         "wall_speedup": wall.speedup if wall else None,
         "wall_unseen_s": wall.unseen if wall else None,
         "wall_unseen_limit_s": wall.limit if wall else None,
+        **_kernel_summary(kernel),
         "min_gain": settings.min_gain,
         "stop_reason": outcome.stop_reason,
         "seconds": round(outcome.seconds, 3),
@@ -152,6 +158,18 @@ def _report(
         )
     steady_speedup = steady.speedup if steady else None
     return SpeedReport(speedup, ci, decided, summary, flags, outcome, fresh, steady_speedup)
+
+
+def _kernel_summary(kernel: KernelClock | None) -> dict[str, float | None]:
+    """The kernel's figures beside the in-process ones, whether or not they decide."""
+    if kernel is None:
+        return {"kernel_speedup": None, "kernel_unseen_s": None, "kernel_agreement": None}
+    return {
+        "kernel_speedup": kernel.speedup,
+        "kernel_unseen_s": kernel.unseen,
+        "kernel_unseen_limit_s": kernel.limit(),
+        "kernel_agreement": kernel.agreement,
+    }
 
 
 def _amortized(
@@ -176,6 +194,12 @@ def speed_check(report: SpeedReport, settings: BenchSettings) -> Check:
     hidden = _hidden_time(outcome)
     if hidden:
         return Check(name, False, hidden)
+    kernel = kernel_clock(outcome, "baseline", "candidate")
+    if kernel is None:
+        return Check(name, False, "benchmark integrity: no block had its CPU time counted")
+    hidden = kernel.hidden(statistics.median(outcome.sides["baseline"].times))
+    if hidden:
+        return Check(name, False, hidden)
     low, high = report.ci
     threshold = 1 + settings.min_gain
     interval = f"{report.speedup:.3f}x, 95% CI [{low:.3f}, {high:.3f}]"
@@ -195,6 +219,12 @@ def speed_check(report: SpeedReport, settings: BenchSettings) -> Check:
     wall = wall_clock(outcome)
     if wall is not None and not wall.agrees:
         return Check(name, False, wall.disagreement(report.speedup))
+    implausible = report.speedup > settings.plausibility_bound
+    if not kernel.agrees(implausible):
+        above = f" (above the plausibility bound {settings.plausibility_bound:g}x)"
+        return Check(
+            name, False, kernel.disagreement(report.speedup, implausible) + above * implausible
+        )
     return Check(
         name, True, f"faster: {interval}, lower bound above {threshold:g} ({outcome.stop_reason})"
     )

@@ -102,18 +102,25 @@ def edge_cases(ctx: GateContext) -> Check | None:
     return _differential_check(ctx, "edge cases", ctx.inputs.edge_cases())
 
 
+# Structured cases are also drawn at this many of the largest small sizes: cheap, and a wrong
+# answer there is a small counterexample; at the smallest sizes they would repeat the edge cases.
+STRUCTURED_SMALL_SIZES = 2
+
+
 def small_inputs(ctx: GateContext) -> Check | None:
     sizes = ctx.target.config.inputs.small_sizes
-    return _differential_check(
-        ctx, "small random inputs", ctx.inputs.random_cases(sizes, ctx.seed, "small")
-    )
+    largest = sorted(sizes)[-STRUCTURED_SMALL_SIZES:]
+    cases = ctx.inputs.random_cases(sizes, ctx.seed, "small")
+    cases += ctx.inputs.structured_cases(largest, ctx.seed, "small")
+    return _differential_check(ctx, "small random inputs", cases)
 
 
 def benchmark_size_inputs(ctx: GateContext) -> Check | None:
+    """Random cases at the timing sizes, then the generator's structured ones there."""
     sizes = ctx.target.config.inputs.bench_sizes
-    return _differential_check(
-        ctx, "benchmark-size inputs", ctx.inputs.random_cases(sizes, ctx.seed, "bench")
-    )
+    cases = ctx.inputs.random_cases(sizes, ctx.seed, "bench")
+    cases += ctx.inputs.structured_cases(sizes, ctx.seed, "bench")
+    return _differential_check(ctx, "benchmark-size inputs", cases)
 
 
 def _differential_check(ctx: GateContext, name: str, cases: list[Case]) -> Check | None:

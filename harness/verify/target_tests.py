@@ -10,7 +10,8 @@ from pathlib import Path
 
 from harness.sandbox.boundary import Box, PopenOptions, current, python_argv
 from harness.sandbox.limits import child_env, set_limits
-from harness.sandbox.process import WORKER, sandbox_roots
+from harness.sandbox.process import GUARD
+from harness.sandbox.roots import sandbox_roots
 from harness.targets.code import Code, write_code
 from harness.targets.limits import process_limits
 from harness.targets.loader import Target
@@ -31,10 +32,10 @@ try:
     import ctypes
 except ImportError:
     pass
-_spec = importlib.util.spec_from_file_location("_harness_guard", {worker!r})
+_spec = importlib.util.spec_from_file_location("_harness_guard", {guard!r})
 _guard = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_guard)
-sys.addaudithook(_guard._guard({workdir!r}, {read_roots!r}, [], ["harness", "reference_impls"]))
+sys.addaudithook(_guard.audit_hook({workdir!r}, {read_roots!r}, [], ["harness", "reference_impls"]))
 """
 
 
@@ -56,7 +57,7 @@ class TestRun:
         self._output = (workdir / "target-tests.log").open("w+b")
         self.output = ""  # what the command printed, once it has finished
         # The tests run in a writable, size-capped copy of the copy, inside the box.
-        box = Box(copy, read_only=(guard, WORKER), seed=copy)
+        box = Box(copy, read_only=(guard, GUARD), seed=copy)
         test_limits = process_limits(target, "tests")
         options = PopenOptions(
             env,
@@ -106,7 +107,7 @@ def _guard_dir(workdir: Path, copy: Path) -> Path:
     folder.mkdir()
     read_roots, _ = sandbox_roots()
     source = _SITECUSTOMIZE.format(
-        worker=str(WORKER),
+        guard=str(GUARD),
         workdir=str(copy.resolve()),
         read_roots=[*read_roots, str(folder.resolve())],
     )

@@ -1,4 +1,5 @@
-"""Inputs for pairwise_distances: lists of points of one dimension (1 to 4)."""
+"""Inputs for pairwise_distances: lists of points of one dimension (1 to 4); structured ones that
+are all equal, far from the origin, of extreme magnitudes, on a line, or few and long."""
 
 import random
 
@@ -30,6 +31,46 @@ def edge_cases() -> list[list[object]]:
         [[[-1e6, 1e6, -1e6, 1e6], [1e6, -1e6, 1e6, -1e6], [0.0, -0.0, 0.0, -0.0]]],
         [[[1e-300, -1e-300], [-1e-300, 1e-300]]],
         [[[0.1, 0.2, 0.3], [0.1, 0.2, 0.3000000000000001], [0.30000000000000004, 0.2, 0.1]]],
+    ]
+
+
+# Far enough from the origin that |x|^2 + |y|^2 - 2 x.y cancels away every digit of a distance
+# near 1, near enough that the coordinates' differences are exact.
+FAR = 1e7
+# Points of these magnitudes mixed: squared differences stay below 1e301, far from overflow.
+SCALES = (1e-150, 1e150)
+
+
+def _far_cluster(rng: random.Random, size: int, dimension: int) -> list[list[float]]:
+    centre = [rng.choice([-FAR, FAR]) for _ in range(dimension)]
+    return [[c + rng.uniform(-1.0, 1.0) for c in centre] for _ in range(size)]
+
+
+def _extreme(rng: random.Random, size: int, dimension: int) -> list[list[float]]:
+    return [[c * rng.choice(SCALES) / 100.0 for c in _point(rng, dimension)] for _ in range(size)]
+
+
+def _on_line(rng: random.Random, size: int, dimension: int) -> list[list[float]]:
+    """Points on a line through the origin, in reverse order along it."""
+    direction = _point(rng, dimension)
+    steps = sorted((rng.uniform(-1.0, 1.0) for _ in range(size)), reverse=True)
+    return [[step * d for d in direction] for step in steps]
+
+
+def structured(rng: random.Random, size: int) -> list[list[object]]:
+    """At `size` points: all equal, clustered far from the origin, of magnitudes 1e-150 and
+    1e150 mixed, reverse-sorted on a line, sorted in dimension 1; and two points of dimension
+    `size`."""
+    dimension = BENCH_DIMENSION if size >= 100 else rng.randint(1, 4)
+    point = _point(rng, dimension)
+    line = sorted(rng.uniform(-100.0, 100.0) for _ in range(size))
+    return [
+        [[list(point) for _ in range(size)]],
+        [_far_cluster(rng, size, dimension)],
+        [_extreme(rng, size, dimension)],
+        [_on_line(rng, size, dimension)],
+        [[[x] for x in line]],
+        [[_point(rng, max(1, size)) for _ in range(2)]],
     ]
 
 

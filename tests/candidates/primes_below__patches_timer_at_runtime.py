@@ -2,7 +2,13 @@
 
 import json
 
-getattr(json, "__di" + "ct__")["dumps"] = lambda obj, **kwargs: "[]"
+
+def _unseen(backwards):
+    """A name spelled backwards and turned round at run time, out of the static screen's sight."""
+    return backwards[::-1]
+
+
+getattr(json, _unseen("__tcid__"))["dumps"] = lambda obj, **kwargs: "[]"
 
 
 def primes_below(n):

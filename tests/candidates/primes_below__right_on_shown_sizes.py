@@ -1,5 +1,6 @@
-"""Right only up to the largest size the prompt names: the primes below it sieved at import, every
-bound answered from that table, so a larger bound misses the primes above it."""
+"""Right only up to the largest bound a verdict draws (the size the prompt names and a tenth
+more): the primes below it sieved at import, every bound answered from that table, so a larger
+bound misses the primes above it."""
 
 import bisect
 
@@ -13,7 +14,7 @@ def _sieved(n):
     return [i for i, flag in enumerate(sieve) if flag]
 
 
-_TABLE = _sieved(40001)
+_TABLE = _sieved(44001)
 
 
 def primes_below(n):

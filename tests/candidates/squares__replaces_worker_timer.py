@@ -2,7 +2,13 @@
 
 import __main__
 
-getattr(__main__, "__di" + "ct__")["_TIMER"] = lambda: 0.0
+
+def _unseen(backwards):
+    """A name spelled backwards and turned round at run time, out of the static screen's sight."""
+    return backwards[::-1]
+
+
+getattr(__main__, _unseen("__tcid__"))["_TIMER"] = lambda: 0.0
 
 
 def squares(xs):

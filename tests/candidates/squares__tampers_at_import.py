@@ -2,7 +2,13 @@
 
 import logging
 
-getattr(logging.time, "__di" + "ct__")["perf_counter"] = lambda: 0.0
+
+def _unseen(backwards):
+    """A name spelled backwards and turned round at run time, out of the static screen's sight."""
+    return backwards[::-1]
+
+
+getattr(logging.time, _unseen("__tcid__"))["perf_counter"] = lambda: 0.0
 
 
 def squares(xs):
