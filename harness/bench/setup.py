@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.bench.runner import InterleavedBenchmark
-from harness.sandbox.messages import RoundInput
+from harness.sandbox.messages import RoundInput, round_answer
 from harness.sandbox.process import SandboxError, SandboxProcess
 
 _SEEN_ROUNDS = 2  # rounds timed on first sight, then again
@@ -50,7 +50,7 @@ def measure_fresh_starts(bench: InterleavedBenchmark, samples: int) -> dict[str,
         rounds = [RoundInput.of(each) for each in arguments]
         for label in labels[shift:] + labels[:shift]:
             start, outputs = _one_start(bench, label, sample, rounds)
-            _check_outputs(bench, label, arguments[1:] * 2, outputs)
+            _check_outputs(bench, label, [arguments[0], *arguments[1:] * 2], outputs)
             starts[label].append(start)
     return starts
 
@@ -81,7 +81,7 @@ def _check_outputs(
 def _one_start(
     bench: InterleavedBenchmark, label: str, sample: int, rounds: list[RoundInput]
 ) -> tuple[FreshStart, list[Any]]:
-    """One fresh process's start, and the outputs of its rounds A, B, A, B."""
+    """One fresh process's start, and the outputs of its rounds: the first, A, B, A, B."""
     first, seen = rounds[0], rounds[1:]
     process = bench.spawn(label, f"setup-{label}-{sample}")
     timeout = bench.target.config.limits.call_timeout_seconds * (1 + 2 * len(seen)) + 30.0
@@ -90,10 +90,8 @@ def _one_start(
             started = time.perf_counter()
             process.launch()
         process.wait_ready()
-        result = process.bench("setup", [first], timeout).result
+        _, first_output = _timed_rounds(process, label, [first], timeout)
         setup = time.perf_counter() - started
-        if not result.ok:
-            raise SetupFailed(f"{label}: a fresh process's first round failed: {result.error}")
         empty = [RoundInput.of([])] * _EMPTY_ROUNDS if bench.target.replays_calls else []
         walls, outputs = _timed_rounds(process, label, [*seen, *seen, *empty], timeout)
     except (SandboxError, OSError) as exc:
@@ -107,7 +105,7 @@ def _one_start(
         max(sum(part) - handling * len(seen), _FLOOR_SECONDS)
         for part in (walls[: len(seen)], walls[len(seen) : 2 * len(seen)])
     )
-    return FreshStart(setup, first_sight, again), outputs[: 2 * len(seen)]
+    return FreshStart(setup, first_sight, again), first_output + outputs[: 2 * len(seen)]
 
 
 def _timed_rounds(
@@ -124,7 +122,11 @@ def _timed_rounds(
     result = process.bench_close().result
     if not result.ok or len(answered) < len(rounds):
         raise SetupFailed(f"{label}: a fresh process's rounds failed: {result.error}")
-    return [timed.wall for timed in answered], [timed.output for timed in answered]
+    try:
+        outputs = [round_answer(timed)[0] for timed in answered]
+    except ValueError as exc:
+        raise SetupFailed(f"{label}: a fresh process's {exc}") from None
+    return [timed.wall for timed in answered], outputs
 
 
 @contextlib.contextmanager

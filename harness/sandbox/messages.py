@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.sandbox.codec import encode
+from harness.sandbox.codec import decode, encode
 from harness.sandbox.limits import Limits
 
 
@@ -58,15 +58,27 @@ class RoundInput:
 
 @dataclass(frozen=True)
 class TimedRound:
-    """One benchmark round as the parent saw it: the output the process returned, whether the
-    arguments came back changed, and what the round cost it, from the parent's clock (`wall`,
-    sending the input until the reply) and the kernel's (`cpu`, all it ran in between: the
-    process is stopped before and after)."""
+    """One benchmark round as the parent saw it: the process's reply (its output and its
+    arguments as they are after the call, read by `round_answer` off the measuring path), and
+    what the round cost it, on the parent's clock (`wall`, from continuing the process until it
+    is stopped again) and the kernel's (`cpu`, all it ran in between)."""
 
-    output: Any
-    inputs_changed: bool
+    reply: bytes
+    sent: RoundInput
     wall: float
     cpu: float
+
+
+def round_answer(timed: TimedRound) -> tuple[Any, bool]:
+    """(output, whether the arguments came back changed); ValueError for a reply that cannot be
+    read (a hostile process writes what it likes)."""
+    try:
+        message = json.loads(timed.reply)
+        output = decode(message["output"])
+        changed = json.dumps(message["args"]) != timed.sent.payload
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+        raise ValueError(f"unreadable round reply: {exc}") from None
+    return output, changed
 
 
 @dataclass(frozen=True)
