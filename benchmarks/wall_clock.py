@@ -4,7 +4,9 @@
   (goal: at least 19 of 20);
 - candidates that move work outside the timer, into a finalizer run in the untimed part of the
   round: a third of the work (the timer sees 1.5x, the wall clock none) and all of it (the timer
-  sees 100x or more): accepted in how many verdicts (goal: none).
+  sees 100x or more): accepted in how many verdicts (goal: none);
+- for each, the median over verdicts of the CPU per round outside the timer beyond the
+  baseline's, by the kernel's count (`kernel_unseen_s`).
 
 The target, `wall_clock_target/spin`, spends about 1 ms a call at its benchmark size, so the
 time moved outside the timer (0.4 ms and 1.4 ms a round) stays under the hidden-time rule's 2 ms
@@ -43,6 +45,8 @@ def verdict(target: Target, source: str, seed: int) -> dict[str, Any]:
         "wall_speedup": benchmark.get("wall_speedup"),
         "wall_unseen_s": benchmark.get("wall_unseen_s"),
         "wall_unseen_limit_s": benchmark.get("wall_unseen_limit_s"),
+        "kernel_unseen_s": benchmark.get("kernel_unseen_s"),
+        "kernel_agreement": benchmark.get("kernel_agreement"),
         "seconds": time.perf_counter() - started,
         "reason": result.reasons[-1],
     }
@@ -73,8 +77,17 @@ def figures(runs: list[dict[str, Any]]) -> dict[str, Any]:
         "accepted": sum(r["accepted"] for r in runs),
         "median_baseline_ms": None if baseline is None else baseline * 1000,
         "median_seconds_per_verdict": median([r["seconds"] for r in runs]),
+        "median_kernel_unseen_ms": _ms(median([r["kernel_unseen_s"] for r in runs if _has(r)])),
         "runs": runs,
     }
+
+
+def _has(run: dict[str, Any]) -> bool:
+    return run["kernel_unseen_s"] is not None
+
+
+def _ms(seconds: float | None) -> float | None:
+    return None if seconds is None else seconds * 1000
 
 
 def main() -> None:
