@@ -109,10 +109,7 @@ class SandboxProcess:
     def _open(self, request: dict[str, Any]) -> None:
         if not self.alive:
             self.start()
-        pid = self.command_pid()
-        if self._frozen and pid is not None:
-            thaw(pid)
-            self._frozen = False
+        self._thaw()
         self._next_id += 1
         self._send_line(json.dumps({"id": self._next_id, **request}))
 
@@ -182,9 +179,7 @@ class SandboxProcess:
         window, pid = _Window(), self.command_pid()
         before = _cpu(pid)
         started = time.perf_counter()
-        if pid is not None and self._frozen:
-            thaw(pid)
-            self._frozen = False
+        self._thaw()
         try:
             yield window
         finally:
@@ -200,6 +195,12 @@ class SandboxProcess:
             with contextlib.suppress(FreezeError, OSError):
                 freeze(pid)
                 self._frozen = True
+
+    def _thaw(self) -> None:
+        pid = self.command_pid()
+        if self._frozen and pid is not None:
+            thaw(pid)
+            self._frozen = False
 
     def command_pid(self) -> int | None:
         return None if self._box is None else self._box.command_pid()
