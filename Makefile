@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: setup sandbox model run test lint browser postgres
+.PHONY: setup sandbox model run test lint browser postgres agents
 
 # llama-cpp-python has no binary wheel on PyPI: it is built once (a portable CPU build, about
 # 5 minutes on 2 cores) into a wheel cache that every later set-up reuses.
@@ -37,6 +37,16 @@ sandbox:
 model: setup
 	$(VENV)/bin/harness models pull
 
+# Coding agents from PyPI, each in a virtualenv of its own under $(HARNESS_HOME)/agents (their
+# dependencies, litellm among them, never meet harness's); `agent:NAME` finds them there. The npm
+# agents (codex, claude-code) are installed with npm by whoever uses them.
+MINI_SWE_AGENT := 2.4.6
+AGENTS := $(HARNESS_HOME)/agents
+agents:
+	@[ -x $(AGENTS)/mini-swe-agent/bin/mini ] || { \
+	  $(PYTHON) -m venv $(AGENTS)/mini-swe-agent && \
+	  $(AGENTS)/mini-swe-agent/bin/python -m pip install --quiet mini-swe-agent==$(MINI_SWE_AGENT); }
+
 run: model
 	$(VENV)/bin/harness run pairwise_distances --rounds 2 --candidates 3
 
@@ -57,5 +67,5 @@ postgres:
 	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 	  .ci/apt-install "no PostgreSQL and no way to install it: its tuning test is skipped" postgresql
 
-test: lint browser model postgres
+test: lint browser model postgres agents
 	$(VENV)/bin/pytest

@@ -100,7 +100,23 @@ def _parser() -> argparse.ArgumentParser:
 def _add_run(commands: Any) -> None:
     run = commands.add_parser("run", help="optimize a target: propose, verify, review, compound")
     run.add_argument("target", nargs="?", help="bundled target name or path to a target folder")
-    run.add_argument("--optimizer", help="PROVIDER:MODEL that proposes candidates")
+    run.add_argument(
+        "--optimizer",
+        action="append",
+        help="PROVIDER:MODEL or agent:NAME that proposes candidates; repeat it for several, "
+        "picked per candidate (see --choose)",
+    )
+    run.add_argument(
+        "--then",
+        action="append",
+        metavar="OPTIMIZER",
+        help="a further stage with this optimizer, started from the previous stage's best",
+    )
+    run.add_argument(
+        "--choose",
+        choices=["bandit", "round-robin"],
+        help="how one of several optimizers is picked (default: bandit)",
+    )
     run.add_argument("--validator", help="PROVIDER:MODEL that reviews (default: the optimizer)")
     run.add_argument("--base-url", help="base URL of an OpenAI/Anthropic-compatible server")
     run.add_argument("--rounds", type=int, help="rounds at most (default 3)")
@@ -250,7 +266,7 @@ def _run(args: argparse.Namespace) -> int:
     settings = None
     if not args.resume:
         flags = {name: getattr(args, name) for name in FLAGS}
-        settings = build_settings(flags, args.settings)
+        settings = build_settings(flags, args.settings, args.then)
     store = make_store(args.store, args.tracking_uri)
     result = run(args.target, settings, args.resume, quiet=args.json, store=store)
     print_summary(result, args.json)

@@ -19,3 +19,9 @@ def results_dir() -> Path:
         if (folder / CONFIG_FILE).is_file() and (folder / HARNESS_DIR).is_dir():
             return folder / HARNESS_DIR / "results"
     return here / "results"
+
+
+def harness_home() -> Path:
+    """What harness keeps between runs: the local models, the agents `make agents` installs
+    ($HARNESS_HOME, default ~/.cache/harness)."""
+    return Path(os.environ.get("HARNESS_HOME") or Path.home() / ".cache" / "harness").expanduser()

@@ -70,6 +70,8 @@ class CandidateRecord:
     calls: tuple[ModelCall, ...] = ()
     seconds: float = 0.0  # time to judge it
     repair_of: str | None = None  # the failed candidate this one is a fix of
+    stage: int = 1  # of the relay
+    optimizer: str = ""  # which of the stage's optimizers proposed it
 
     @property
     def speedup(self) -> float | None:

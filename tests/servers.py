@@ -38,14 +38,20 @@ class Script:
 
 
 def _openai_body(text: str, model: str, request: dict[str, Any]) -> dict[str, Any]:
+    """A step `bash:COMMAND` is a call of the request's `bash` tool, as an agent's model makes."""
+    message: dict[str, Any] = {"role": "assistant", "content": text}
+    finish = "stop"
+    if text.startswith("bash:"):
+        arguments = json.dumps({"command": text.removeprefix("bash:")})
+        call = {"id": f"call_{time.monotonic_ns()}", "type": "function"}
+        call["function"] = {"name": "bash", "arguments": arguments}
+        message, finish = {"role": "assistant", "content": "", "tool_calls": [call]}, "tool_calls"
     return {
         "id": "chatcmpl-test",
         "object": "chat.completion",
         "created": int(time.time()),
         "model": model,
-        "choices": [
-            {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": text}}
-        ],
+        "choices": [{"index": 0, "finish_reason": finish, "message": message}],
         "usage": {
             "prompt_tokens": 11,
             "completion_tokens": len(text.split()),

@@ -96,7 +96,7 @@ def test_report_of_one_session(recorded: dict[str, Any], fmt: str) -> None:
         assert {row["verdict"] for row in rows} == {"accepted", "rejected"}
         assert all("cost_usd" in row and "tokens" in row for row in rows)
     folder = recorded["results"] / session
-    assert (folder / "report.csv").read_text().startswith("step,round,candidate,verdict")
+    assert (folder / "report.csv").read_text().startswith("step,stage,round,candidate,optimizer,")
     assert (folder / "report.md").read_text().startswith("|")
     assert (folder / "trajectory.png").read_bytes()[:4] == b"\x89PNG"
 

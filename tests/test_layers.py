@@ -18,7 +18,7 @@ LAYERS = [
     {"discover"},
     {"providers"},
     {"store"},
-    {"loop"},
+    {"loop", "agents"},
     {"tune"},
     {"cli", "commands", "roles", "__init__", "__main__"},
 ]

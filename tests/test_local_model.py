@@ -192,3 +192,37 @@ def test_a_short_session_with_the_real_model_through_the_openai_api(
     judged = [json.loads(line) for line in journal.read_text().splitlines()]
     calls = [call for entry in judged if entry["type"] == "candidate" for call in entry["calls"]]
     assert calls and all(call["error"] is None and call["output_tokens"] > 0 for call in calls)
+
+
+@needs_model
+@pytest.mark.slow
+def test_mini_swe_agent_drives_the_local_model_through_serve_model(
+    model_server: str, squares_folder: Path, tmp_path: Path
+) -> None:
+    """A real agent CLI against the real local model: llama.cpp's server has no tool calling,
+    so the agent's text mode. A 1.5B model rarely finishes the job: what is checked is that the
+    agent ran against it, its calls and transcript were recorded, and the session went on."""
+    from harness.agents.optimizer import find_executable
+    from harness.agents.recipes import MINI_SWE_AGENT
+    from harness.bench.runner import BenchSettings
+    from harness.loop.session import Session
+    from harness.loop.settings import AgentSettings, SessionSettings
+    from harness.targets.loader import load_target
+
+    find_executable(MINI_SWE_AGENT)  # `make test` installs it; missing is a failure, not a skip
+    agent = AgentSettings(
+        base_url=model_server, tool_calls=False, step_limit=3, time_limit_seconds=420
+    )
+    settings = SessionSettings(
+        optimizer=f"agent:mini-swe-agent:openai/{models.DEFAULT_MODEL}", validator_veto="off",
+        rounds=1, candidates=1, use_profile=False, bench=BenchSettings(budget_seconds=4),
+        agent=agent,
+    )  # fmt: skip
+    target = load_target(str(squares_folder))
+    session = Session.from_settings(target, settings, tmp_path / "s")
+    assert session.run() == "1 rounds done"
+    [record] = session.records
+    [call] = record.calls
+    assert call.input_tokens > 500 and call.output_tokens > 0, call.answer[-2000:]
+    assert "[assistant]" in call.answer and "[exit status]" in call.answer
+    assert record.reason  # judged, or why it could not be

@@ -291,10 +291,11 @@ def test_a_session_over_http_survives_faults(
         session = Session.from_settings(
             load_target(str(squares_folder)), settings, tmp_path / "results" / "h"
         )
-        session.optimizer.provider.client = session.optimizer.provider.client.with_options(  # type: ignore[attr-defined]
+        optimizer = session.relay.optimizer("openai:test-model")
+        optimizer.provider.client = optimizer.provider.client.with_options(  # type: ignore[attr-defined]
             timeout=1.0, max_retries=2
         )
-        session.validator.provider = session.optimizer.provider
+        session.validator.provider = optimizer.provider  # type: ignore[attr-defined, union-attr]
         reason = session.run()
     first, second = session.records
     assert first.status == "accepted" and first.calls[0].input_tokens == 11
@@ -348,7 +349,9 @@ def test_run_json_contract_settings_file_and_apply(squares_folder: Path, tmp_pat
         "final_problems",
         "holdout",
         "walked_back",
+        "stages",
     }
+    assert result["stages"][0]["optimizers"] == [optimizer] and len(result["stages"]) == 1
     assert result["rounds"] == 1 and result["candidates"] == 1 and result["branch"] is None
     entry = squares_folder / "squares.py"
     assert "[x * x for x in xs]" not in entry.read_text()  # nothing written until asked
@@ -585,3 +588,35 @@ def test_the_profile_runs_under_the_targets_own_limits(
     assert session.profile().startswith("(profile failed:")  # 700 MB is over its 400 MB
     session.best = session.original
     assert "squares" in session.profile()
+
+
+HALF_LOOP = (  # far faster than the original, slower than FAST
+    "```python\ndef squares(xs):\n    out = []\n    for x in xs:\n"
+    "        out.append(abs(x) * abs(x))\n    return out\n```"
+)
+
+
+@pytest.mark.slow
+def test_a_relay_of_two_fake_models_attributes_each_stage(
+    squares_folder: Path, tmp_path: Path
+) -> None:
+    first, second = _script(tmp_path, "first", [HALF_LOOP]), _script(tmp_path, "second", [FAST])
+    settings = SessionSettings(
+        optimizer=first, stage=[{}, {"optimizer": second}], rounds=1, candidates=1,
+        validator_veto="off", bench=BENCH,
+    )  # fmt: skip
+    store = MemoryStore()
+    target = load_target(str(squares_folder))
+    session = Session.from_settings(target, settings, tmp_path / "results" / "relay", store)
+    result = finish(session, session.run())
+    one, two = result.stages
+    assert (one["optimizers"], one["start"], one["end"]) == ([first], "original", "r1c1")
+    assert (two["optimizers"], two["start"], two["end"]) == ([second], "r1c1", "r2c1")
+    assert one["candidates"] == two["candidates"] == 1 and one["accepted"] == two["accepted"] == 1
+    assert one["ended"] == "1 rounds done" and two["ended"] == "last stage: 1 rounds done"
+    assert one["speedup"] > 1.03 and two["speedup"] > 1.03  # the second improved on the first
+    chained = one["speedup"] * two["speedup"]
+    assert chained == pytest.approx(result.cumulative_speedup, rel=0.25)
+    assert store.stages(session.id) == result.stages
+    rows = store.candidates(session.id)
+    assert [(row["stage"], row["optimizer"]) for row in rows] == [(1, first), (2, second)]

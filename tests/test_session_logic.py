@@ -164,3 +164,118 @@ def test_a_journal_line_written_before_records_were_typed_reads_back() -> None:
     assert (
         record.calls[0].started_at == 0.0 and CandidateRecord.from_json(record.to_json()) == record
     )
+
+
+def _relay(
+    squares: Target, folder: Path, stages: list[dict[str, ScriptedOptimizer]], **settings: object
+) -> tuple[Session, CodeReadingEvaluator]:
+    tables = [{"optimizer": list(named)} for named in stages]
+    chosen = SessionSettings(
+        optimizer=tables[0]["optimizer"],
+        stage=tables,
+        use_profile=False,
+        **settings,  # type: ignore[arg-type]
+    )
+    evaluator = CodeReadingEvaluator()
+    session = Session(squares, chosen, folder, stages=stages, validator=None, evaluator=evaluator)
+    return session, evaluator
+
+
+def test_a_relay_stage_starts_from_the_best_of_the_stage_before(
+    squares: Target, tmp_path: Path
+) -> None:
+    first = ScriptedOptimizer([_faster(2.0), WRONG])
+    second = ScriptedOptimizer([_faster(3.0), _faster(1.01)])
+    session, evaluator = _relay(
+        squares, tmp_path / "s", [{"fake:a": first}, {"fake:b": second}], rounds=1, candidates=2
+    )
+    assert session.run() == "last stage: 1 rounds done"
+    assert [(r.stage, r.optimizer) for r in session.records] == [
+        (1, "fake:a"), (1, "fake:a"), (2, "fake:b"), (2, "fake:b"),
+    ]  # fmt: skip
+    assert [(m.number, m.round, m.best) for m in session.relay.marks] == [
+        (1, 0, "original"), (2, 1, "r1c1"),
+    ]  # fmt: skip
+    baselines = [baseline for _, baseline in evaluator.judged]
+    assert baselines[2:] == [_faster(2.0), _faster(2.0)]  # the second stage builds on the first
+    assert session.relay.ends == ["1 rounds done"] and session.best == _faster(3.0)
+
+
+def test_a_stage_ends_on_its_own_patience_and_the_next_one_still_runs(
+    squares: Target, tmp_path: Path
+) -> None:
+    first = ScriptedOptimizer([WRONG, WRONG, WRONG])
+    second = ScriptedOptimizer([_faster(2.0)])
+    session, _ = _relay(
+        squares, tmp_path / "s", [{"fake:a": first}, {"fake:b": second}],
+        rounds=5, candidates=1, patience=2,
+    )  # fmt: skip
+    session.run()
+    assert session.relay.ends == ["no improvement in 2 rounds"]
+    assert [r.stage for r in session.records][:3] == [1, 1, 2]
+    assert session.steps[0].id == "r3c1" and session.steps[0].optimizer == "fake:b"
+
+
+def test_a_resumed_relay_goes_on_in_the_stage_it_was_in(squares: Target, tmp_path: Path) -> None:
+    folder = tmp_path / "s"
+    stages = [{"fake:a": ScriptedOptimizer([_faster(2.0)])}, {"fake:b": ScriptedOptimizer([])}]
+    session, _ = _relay(squares, folder, stages, rounds=1, candidates=1)
+    session.step()
+    assert session.stop_reason() is None and session.relay.current.number == 2
+    later = [{"fake:a": ScriptedOptimizer([])}, {"fake:b": ScriptedOptimizer([_faster(3.0)])}]
+    resumed = Session.resume(folder, stages=later, validator=None, evaluator=CodeReadingEvaluator())
+    assert resumed.relay.current.number == 2 and resumed.relay.marks[1].best == "r1c1"
+    resumed.step()
+    assert resumed.records[-1].optimizer == "fake:b" and resumed.best == _faster(3.0)
+
+
+def test_the_bandit_comes_to_prefer_the_optimizer_whose_candidates_are_accepted(
+    squares: Target, tmp_path: Path
+) -> None:
+    good, bad = ScriptedOptimizer([_faster(1.5)] * 40), ScriptedOptimizer([WRONG] * 40)
+    chosen = SessionSettings(
+        optimizer=["fake:good", "fake:bad"], rounds=12, candidates=2, patience=99, seed=3,
+        use_profile=False,
+    )  # fmt: skip
+    session = Session(
+        squares, chosen, tmp_path / "s", stages=[{"fake:good": good, "fake:bad": bad}],
+        validator=None, evaluator=CodeReadingEvaluator(),
+    )  # fmt: skip
+    session.run()
+    first, later = session.records[:2], session.records[8:]
+    assert {r.optimizer for r in first} == {"fake:good", "fake:bad"}  # each tried at once
+    picks = [r.optimizer for r in later]
+    assert picks.count("fake:good") >= 3 * picks.count("fake:bad"), picks
+
+
+def test_round_robin_takes_the_optimizers_in_turn(squares: Target, tmp_path: Path) -> None:
+    one, two = ScriptedOptimizer([_faster(1.5)] * 9), ScriptedOptimizer([WRONG] * 9)
+    chosen = SessionSettings(
+        optimizer=["fake:one", "fake:two"], choose="round-robin", rounds=3, candidates=1,
+        patience=9, use_profile=False,
+    )  # fmt: skip
+    session = Session(
+        squares, chosen, tmp_path / "s", stages=[{"fake:one": one, "fake:two": two}],
+        validator=None, evaluator=CodeReadingEvaluator(),
+    )  # fmt: skip
+    session.run()
+    assert [r.optimizer for r in session.records] == ["fake:one", "fake:two", "fake:one"]
+
+
+def test_the_bandit_weighs_gain_against_cost() -> None:
+    from harness.loop.choose import CHOOSERS
+    from harness.records import CandidateRecord
+    from harness.verdict import Check, Verdict
+
+    def judged(optimizer: str, cost: float) -> CandidateRecord:
+        checks = [Check("benchmark", True, "2x")]
+        call = ModelCall("optimizer", optimizer, "v1", "p", "a", cost_usd=cost)
+        verdict = Verdict("t", 0, checks, 2.0, (1.9, 2.1))
+        return CandidateRecord(
+            "r1c1", 1, "original", "accepted", "", 0, verdict=verdict, calls=(call,),
+            optimizer=optimizer,
+        )  # fmt: skip
+
+    history = [judged("cheap", 0.01), judged("dear", 0.50)] * 4
+    picks = CHOOSERS.get("bandit").choose(["cheap", "dear"], history, 200, "seed")
+    assert picks.count("cheap") > 0.8 * len(picks)

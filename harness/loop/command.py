@@ -33,6 +33,7 @@ FLAGS = [
     "patience",
     "seed",
     "temperature",
+    "choose",
 ]
 
 
@@ -50,11 +51,18 @@ def default_model() -> str:
     return model
 
 
-def build_settings(flags: dict[str, Any], settings_file: Path | None) -> SessionSettings:
-    """The session's settings: the file's, then the flags given, then the default model."""
+def build_settings(
+    flags: dict[str, Any], settings_file: Path | None, then: list[str] | None = None
+) -> SessionSettings:
+    """The session's settings: the file's, then the flags given, then the default model. Each
+    of `then` (`--then`) is one more stage after the file's, with that optimizer."""
     given = {key: value for key, value in flags.items() if value is not None}
     data, text = read_table(settings_file) if settings_file is not None else ({}, "")
     data |= given
+    if then:
+        stages = data.get("stage") or [{}]  # none yet: the first is the top-level keys'
+        data["stage"] = [*stages, *({"optimizer": name} for name in then)]
+        given["stage"] = data["stage"]
     if "optimizer" not in data:
         data["optimizer"] = default_model()
     return validate(SessionSettings, data, "harness run", settings_file, text, given)
@@ -142,6 +150,7 @@ _SUMMARY_KEYS = [
     "final_problems",
     "holdout",
     "walked_back",
+    "stages",
 ]
 
 
@@ -153,6 +162,9 @@ def print_summary(result: SessionResult, as_json: bool) -> None:
     console.print(escape(_headline(result)))
     if result.holdout:
         console.print(escape(f"{result.holdout} (inputs no model saw)"))
+    if len(result.stages) > 1:
+        for stage in result.stages:
+            console.print(escape(_stage_line(stage)))
     for step in result.walked_back:
         console.print(escape(f"walked back: {step}; the step before it is the result"))
     if result.speedup_vs_reference is not None:
@@ -163,6 +175,16 @@ def print_summary(result: SessionResult, as_json: bool) -> None:
     if not result.failed:
         console.print(f"apply the final code: harness apply {result.session}")
     console.print(f"explore it: harness ui (MLflow UI), harness report {result.session} --plot")
+
+
+def _stage_line(stage: dict[str, Any]) -> str:
+    speedup = f"{stage['speedup']:.2f}x" if stage["speedup"] is not None else "not measured"
+    who = ", ".join(stage["optimizers"])
+    return (
+        f"stage {stage['stage']} ({who}): {speedup} from {stage['start']} to {stage['end']}, "
+        f"{stage['accepted']}/{stage['candidates']} candidates accepted, "
+        f"${stage['cost_usd']:.4f}; ended: {stage['ended']}"
+    )
 
 
 def _headline(result: SessionResult) -> str:

@@ -10,7 +10,9 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from harness.bench.outcome import BenchOutcome
 from harness.bench.report import Row
+from harness.loop.attribution import contenders, summaries
 from harness.loop.branch import commit_steps
 from harness.loop.session import Session
 from harness.providers.pricing import priced
@@ -38,6 +40,7 @@ class SessionResult:
     unpriced: list[str] = field(default_factory=list)  # models whose calls have no known cost
     holdout: str = ""  # "holdout: N/N passed" and its speed, for the final best
     walked_back: list[str] = field(default_factory=list)  # accepted steps the holdout failed
+    stages: list[dict[str, Any]] = field(default_factory=list)  # per stage of the relay
 
     @property
     def failed(self) -> bool:
@@ -53,11 +56,13 @@ class _Final:
     ci: list[float] | None
     vs_reference: float | None
     problems: list[str]
+    outcome: BenchOutcome | None = None
 
 
 def finish(session: Session, stop_reason: str) -> SessionResult:
     holdout, walked_back = _walk_back_to_the_holdout(session)
     final = _rebenchmark(session)
+    stages = summaries(session, final.outcome, stop_reason)
     branch = None if final.problems else _branch(session)
     _write_files(session)
     result = SessionResult(
@@ -78,6 +83,7 @@ def finish(session: Session, stop_reason: str) -> SessionResult:
         unpriced_models(session),
         holdout.detail,
         walked_back,
+        [stage.to_json() for stage in stages],
     )
     (session.folder / "result.json").write_text(json.dumps(result.to_json(), indent=1))
     if session.recorder is not None:
@@ -101,6 +107,7 @@ def _walk_back_to_the_holdout(session: Session) -> tuple[Holdout, list[str]]:
 
 
 def _rebenchmark(session: Session) -> _Final:
+    """The original and the final best side by side; in a relay, every stage's end too."""
     changed = session.best_id != "original"
     outcome, rows, _ = bench(
         session.target,
@@ -108,13 +115,15 @@ def _rebenchmark(session: Session) -> _Final:
         session.settings.bench,
         seed=len(session.records),
         folder=session.folder,
+        also=contenders(session) if len(session.relay.stages) > 1 else (),
     )
     if not changed:
-        return _Final(1.0, [1.0, 1.0], _row(rows, "baseline").vs_reference, [])
+        return _Final(1.0, [1.0, 1.0], _row(rows, "baseline").vs_reference, [], outcome)
     if outcome.problems:
-        return _Final(None, None, None, outcome.problems)
+        return _Final(None, None, None, outcome.problems, outcome)
     row = _row(rows, "candidate")
-    return _Final(row.speedup or 1.0, list(row.ci or (1.0, 1.0)), row.vs_reference, [])
+    ci = list(row.ci or (1.0, 1.0))
+    return _Final(row.speedup or 1.0, ci, row.vs_reference, [], outcome)
 
 
 def _row(rows: list[Row], label: str) -> Row:
@@ -143,7 +152,7 @@ def _tokens(session: Session) -> dict[str, int]:
 def unpriced_models(session: Session) -> list[str]:
     """The session's models missing from the price table: their calls are not in `cost_usd`."""
     settings = session.settings
-    models = dict.fromkeys(filter(None, [settings.optimizer, settings.validator]))
+    models = dict.fromkeys(filter(None, [*settings.models(), settings.validator]))
     return [model for model in models if not priced(model, settings.prices)]
 
 

@@ -3,10 +3,14 @@ disk at once, so a crash or `kill -9` loses at most the candidate being judged."
 
 import json
 import os
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.records import CandidateRecord
+
+if TYPE_CHECKING:
+    from harness.loop.stages import StageMark
 
 
 class Journal:
@@ -26,6 +30,10 @@ class Journal:
 
     def round(self, number: int, best: str, elapsed: float) -> None:
         self.write({"type": "round", "round": number, "best": best, "elapsed": elapsed})
+
+    def stage(self, mark: "StageMark", reason: str, elapsed: float) -> None:
+        """A stage ended for `reason`; the next began at `mark`."""
+        self.write({"type": "stage", "mark": asdict(mark), "reason": reason, "elapsed": elapsed})
 
     def entries(self) -> list[dict[str, Any]]:
         """Every complete line; a line cut short by a crash is ignored."""

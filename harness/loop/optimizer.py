@@ -9,7 +9,7 @@ from harness.loop.parse import parse_answer
 from harness.loop.prompts import Prompt, render
 from harness.providers.base import Message, Provider, ProviderError
 from harness.records import ModelCall
-from harness.targets.code import Code, entry_path, is_multi_file, shown
+from harness.targets.code import Code, baseline_code, entry_path, files, is_multi_file, shown
 from harness.targets.loader import Target
 
 _SYSTEM = "You are a careful Python performance engineer. You answer with code only."
@@ -21,6 +21,7 @@ class Proposal:
     problem: str | None
     call: ModelCall
     repair_of: str | None = None  # the failed candidate this one fixes
+    optimizer: str = ""  # the name it was proposed under (`PROVIDER:MODEL`, `agent:NAME`)
 
 
 _ANSWER = {
@@ -58,16 +59,12 @@ def hint_for(index: int) -> str:
     return HINTS[index % len(HINTS)]
 
 
-class LLMOptimizer:
-    def __init__(
-        self,
-        provider: Provider,
-        temperature: float | None,
-        max_tokens: int,
-        answer_format: str = "module",
-    ) -> None:
-        self.provider, self.temperature, self.max_tokens = provider, temperature, max_tokens
-        self.answer_format = answer_format
+class Prompts:
+    """The optimizer's prompts for a target: what to do, the contract, the code, the profile,
+    the history, and how to answer (`instruction`: None, a model's answer in `answer_format`)."""
+
+    def __init__(self, answer_format: str = "module", instruction: str | None = None) -> None:
+        self.answer_format, self.instruction = answer_format, instruction
         self._examples: dict[str, str] = {}  # per target, worked out once
         self._examples_lock = threading.Lock()
 
@@ -78,14 +75,16 @@ class LLMOptimizer:
             return self._examples[target.address]
 
     def answer_instruction(self, target: Target) -> str:
+        if self.instruction is not None:
+            return self.instruction.format(files=", ".join(files(target, baseline_code(target))))
         if is_multi_file(target):
             return _MULTI_FILE_ANSWER.format(files=", ".join(target.config.editable))
         return _ANSWER[self.answer_format]
 
-    def propose(
+    def optimizer(
         self, target: Target, current: Code, profile: str, history: str, hint: str = ""
-    ) -> Proposal:
-        prompt = render(
+    ) -> Prompt:
+        return render(
             "optimizer",
             function=target.function,
             contract=self.contract(target),
@@ -95,10 +94,9 @@ class LLMOptimizer:
             hint=f"{hint}\n\n" if hint else "",
             answer_instruction=self.answer_instruction(target),
         )
-        return self._ask(target, prompt, current)
 
-    def repair(self, target: Target, failed: Code, problem: str, current: Code) -> Proposal:
-        prompt = render(
+    def repair(self, target: Target, failed: Code, problem: str, current: Code) -> Prompt:
+        return render(
             "repair",
             function=target.function,
             contract=self.contract(target),
@@ -107,7 +105,6 @@ class LLMOptimizer:
             code=shown(target, current),
             answer_instruction=self.answer_instruction(target),
         )
-        return self._ask(target, prompt, failed)
 
     def contract(self, target: Target) -> str:
         """What every answer must satisfy: signature, types, equivalence, rules, examples."""
@@ -121,6 +118,28 @@ class LLMOptimizer:
             calls_per_process=target.config.calls_per_process,
             examples=self.examples(target),
         ).text
+
+
+class LLMOptimizer:
+    def __init__(
+        self,
+        provider: Provider,
+        temperature: float | None,
+        max_tokens: int,
+        answer_format: str = "module",
+    ) -> None:
+        self.provider, self.temperature, self.max_tokens = provider, temperature, max_tokens
+        self.prompts = Prompts(answer_format)
+
+    def propose(
+        self, target: Target, current: Code, profile: str, history: str, hint: str = ""
+    ) -> Proposal:
+        prompt = self.prompts.optimizer(target, current, profile, history, hint)
+        return self._ask(target, prompt, current)
+
+    def repair(self, target: Target, failed: Code, problem: str, current: Code) -> Proposal:
+        prompt = self.prompts.repair(target, failed, problem, current)
+        return self._ask(target, prompt, failed)
 
     def _ask(self, target: Target, prompt: Prompt, base: Code) -> Proposal:
         """One model call; a diff in the answer applies to `base`."""

@@ -4,6 +4,7 @@
 import math
 from typing import TYPE_CHECKING
 
+from harness.loop.stages import plan
 from harness.records import CandidateRecord
 from harness.sandbox.boundary import current
 from harness.store.base import Store
@@ -20,9 +21,13 @@ def session_params(session: "Session") -> dict[str, str]:
         "temperature": settings.optimizer_temperature(),
         "validator_temperature": settings.reviewer_temperature(),
     }
+    stages = plan(settings)
+    relay = {f"stage{s.number}": " ".join(s.optimizers) for s in stages} if len(stages) > 1 else {}
     return {
-        "optimizer": settings.optimizer,
-        "validator": settings.validator or settings.optimizer,
+        "optimizer": " ".join(settings.optimizer),
+        "validator": settings.reviewer,
+        "choose": settings.choose,
+        **relay,
         **{key: str(value) for key, value in temperatures.items() if value is not None},
         "candidates_per_round": str(settings.candidates),
         "rounds": str(settings.rounds),
@@ -52,7 +57,7 @@ class StoreRecorder:
         if record.status == "accepted" and record.speedup:
             self._round_best = max(self._round_best, record.speedup)
         chain = math.prod(step.speedup or 1.0 for step in self.session.steps)
-        params = {"optimizer": self.session.settings.optimizer}
+        params = {"optimizer": record.optimizer, "stage": str(record.stage)}
         step = len(self.session.records)  # a resumed session goes on counting
         entry = CandidateEntry(record, step, chain * self._round_best, params)
         self.store.log_candidate(self.session.id, entry)

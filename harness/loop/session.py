@@ -9,7 +9,7 @@ import random
 import secrets
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -18,14 +18,14 @@ from typing import Any
 
 from harness.errors import HarnessError
 from harness.loop.base import Optimizer, Validator
+from harness.loop.build import roles
 from harness.loop.evaluate import evaluate
 from harness.loop.journal import Journal
-from harness.loop.optimizer import LLMOptimizer, Proposal, hint_for
+from harness.loop.optimizer import Proposal, hint_for
 from harness.loop.prompts import compact_profile
 from harness.loop.recording import StoreRecorder
 from harness.loop.settings import SessionSettings
-from harness.loop.validator import LLMValidator
-from harness.providers import make_provider
+from harness.loop.stages import Relay, StageMark, plan
 from harness.records import CandidateRecord
 from harness.sandbox.process import SandboxError, SandboxProcess
 from harness.store.base import Store
@@ -37,7 +37,6 @@ from harness.targets.layout import spec as module_spec
 from harness.targets.loader import Target, load_target
 from harness.targets.repo import keep_reference
 from harness.verify.base import Evaluator
-from harness.verify.gate import Verifier
 
 
 @dataclass(frozen=True)
@@ -54,9 +53,10 @@ def new_session_id(target: Target) -> str:
 
 
 class Session:
-    """Rounds of one target, given its collaborators: the optimizer proposes, the evaluator
-    judges, the validator (None: no review) reviews winners, the store (None: none) records.
-    `from_settings` builds them from names; tests hand in their own."""
+    """Rounds of one target, given its collaborators: the optimizers propose (`stages`: each
+    stage's by name; `optimizer`: one for every stage), the evaluator judges, the validator
+    (None: no review) reviews winners, the store (None: none) records. `from_settings` builds
+    them from names; tests hand in their own."""
 
     def __init__(
         self,
@@ -64,7 +64,8 @@ class Session:
         settings: SessionSettings,
         folder: Path,
         *,
-        optimizer: Optimizer,
+        optimizer: Optimizer | None = None,
+        stages: Sequence[Mapping[str, Optimizer]] | None = None,
         validator: Validator | None,
         evaluator: Evaluator,
         store: Store | None = None,
@@ -72,7 +73,12 @@ class Session:
     ) -> None:
         self.target = keep_reference(target, folder / "reference")
         self.settings, self.folder, self.id = settings, folder, folder.name
-        self.optimizer, self.validator, self.evaluator = optimizer, validator, evaluator
+        self.validator, self.evaluator = validator, evaluator
+        planned = plan(settings)
+        if stages is None:
+            assert optimizer is not None, "give an optimizer or one mapping per stage"
+            stages = [dict.fromkeys(stage.optimizers, optimizer) for stage in planned]
+        self.relay = Relay(planned, stages)
         self.journal = Journal(folder / "journal.jsonl")
         self.original: Code = baseline_code(target)
         self.best: Code = self.original
@@ -133,6 +139,9 @@ class Session:
                 by_id[record.id] = record
                 self.records.append(record)
                 self.pending.append(record)
+            elif kind == "stage":
+                self.relay.advance(StageMark(**entry["mark"]), entry["reason"])
+                self.stale_rounds = 0
             elif kind == "round":
                 self.pending = []
                 self.round = entry["round"]
@@ -153,38 +162,53 @@ class Session:
         return priced_cost(call for record in self.records for call in record.calls)
 
     def stop_reason(self) -> str | None:
-        """Why the session should stop now, or None to go on."""
+        """Why the session should stop now, or None to go on. A stage that is done hands over
+        to the next, which starts from the current best."""
         settings = self.settings
-        minutes = self.elapsed / 60
-        if self.round >= settings.rounds:
-            return f"{settings.rounds} rounds done"
         if settings.budget_usd is not None and self.cost_usd >= settings.budget_usd:
             return f"cost budget ${settings.budget_usd:g} reached"
-        if settings.budget_minutes is not None and minutes >= settings.budget_minutes:
+        if settings.budget_minutes is not None and self.elapsed / 60 >= settings.budget_minutes:
             return f"time budget of {settings.budget_minutes:g} minutes reached"
-        if self.stale_rounds >= settings.patience:
-            return f"no improvement in {self.stale_rounds} rounds"
+        while (ended := self.relay.end_reason(self._mark(), self.stale_rounds)) is not None:
+            if self.relay.is_last:
+                return ended if len(self.relay.stages) == 1 else f"last stage: {ended}"
+            self._next_stage(ended)
         return None
+
+    def _mark(self) -> StageMark:
+        stage = self.relay.current.number
+        return StageMark(stage, self.round, self.best_id, self.cost_usd, self.elapsed / 60)
+
+    def _next_stage(self, reason: str) -> None:
+        self.relay.advance(self._mark(), reason)
+        self.stale_rounds = 0
+        self.journal.stage(self.relay.marks[-1], reason, self.elapsed)
 
     def ask(self) -> list[Proposal]:
         """The next round's proposals; model calls run concurrently."""
         profile = self.profile() if self.settings.use_profile else ""
         history = self.history() if self.settings.use_history else ""
-        wanted = self.settings.candidates - len(self.pending)
+        wanted = self.relay.current.candidates - len(self.pending)
         if wanted <= 0:
             return []
         failed = self._to_repair() if self.settings.repair and wanted > 1 else None
         first = len(self.records)
         fresh = wanted - (failed is not None)
         hints = [hint_for(first + i) if self.settings.use_hints else "" for i in range(fresh)]
+        labels = self.relay.picks(self.records, fresh, f"{self.settings.seed}:{self.round}")
         with ThreadPoolExecutor(max_workers=wanted) as pool:
             futures = [
-                pool.submit(self.optimizer.propose, self.target, self.best, profile, history, hint)
-                for hint in hints
+                pool.submit(self._propose, label, profile, history, hint)
+                for label, hint in zip(labels, hints, strict=True)
             ]
             if failed is not None:
                 futures.append(pool.submit(self._repair, failed))
             return [future.result() for future in futures]
+
+    def _propose(self, label: str, profile: str, history: str, hint: str) -> Proposal:
+        optimizer = self.relay.optimizer(label)
+        proposal = optimizer.propose(self.target, self.best, profile, history, hint)
+        return replace(proposal, optimizer=label)
 
     def _to_repair(self) -> CandidateRecord | None:
         """The last round's latest candidate that failed a correctness check, if any. A fix is
@@ -195,7 +219,11 @@ class Session:
     def _repair(self, failed: CandidateRecord) -> Proposal:
         assert failed.source is not None
         problem = failed.reason + failing_example(failed)
-        proposal = self.optimizer.repair(self.target, failed.source, problem, self.best)
+        labels = list(self.relay.optimizers[self.relay.current.number - 1])
+        label = failed.optimizer if failed.optimizer in labels else labels[0]
+        optimizer = self.relay.optimizer(label)
+        proposal = optimizer.repair(self.target, failed.source, problem, self.best)
+        proposal = replace(proposal, optimizer=label)
         if proposal.source == failed.source:  # judging it again would only repeat the failure
             proposal = replace(proposal, source=None, problem="the fix is the attempt unchanged")
         return replace(proposal, repair_of=failed.id)
@@ -214,7 +242,14 @@ class Session:
 
     def _judge(self, proposal: Proposal, candidate_id: str) -> CandidateRecord:
         blank = CandidateRecord(
-            candidate_id, self.round, self.best_id, "invalid", "", self._seed(candidate_id)
+            candidate_id,
+            self.round,
+            self.best_id,
+            "invalid",
+            "",
+            self._seed(candidate_id),
+            stage=self.relay.current.number,
+            optimizer=proposal.optimizer,
         )
         started = time.monotonic()
         record = evaluate(
@@ -310,20 +345,3 @@ def failing_example(record: CandidateRecord, limit: int = 160) -> str:
             parts.append(f"got {example.actual}")
             return " (" + ", ".join(part[:limit] for part in parts) + ")"
     return ""
-
-
-def roles(settings: SessionSettings) -> dict[str, Any]:
-    """The optimizer, validator and evaluator `settings` name. The validator is None when its
-    veto is off: it is then never called. A margin the settings name wins over the target's."""
-    options = {"base_url": settings.base_url, "prices": settings.prices}
-    proposer = make_provider(settings.optimizer, **options)
-    reviewer = make_provider(settings.validator, **options) if settings.validator else proposer
-    temperature = settings.optimizer_temperature()
-    optimizer = LLMOptimizer(proposer, temperature, settings.max_tokens, settings.answer_format)
-    validator = None
-    if settings.validator_veto != "off":
-        temperature = settings.reviewer_temperature()
-        validator = LLMValidator(reviewer, temperature, settings.max_tokens)
-    chosen = "min_gain" in settings.bench.model_fields_set
-    evaluator = Verifier(settings.bench, settings.bench.min_gain if chosen else None)
-    return {"optimizer": optimizer, "validator": validator, "evaluator": evaluator}

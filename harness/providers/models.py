@@ -2,7 +2,6 @@
 are assembled into (`$HARNESS_HOME/models`, default `~/.cache/harness/models`)."""
 
 import hashlib
-import os
 import subprocess
 import sys
 import tempfile
@@ -12,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.errors import ConfigError, HarnessError
+from harness.paths import harness_home
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,7 @@ Progress = Callable[[int, int], None]  # (bytes done, bytes in all)
 
 
 def models_home() -> Path:
-    home = os.environ.get("HARNESS_HOME") or str(Path.home() / ".cache" / "harness")
-    return Path(home).expanduser() / "models"
+    return harness_home() / "models"
 
 
 def spec_for(name: str) -> ModelSpec:

@@ -12,6 +12,8 @@ CANDIDATE_COLUMNS = [
     "candidate",
     "step",
     "round",
+    "stage",
+    "optimizer",
     "parent",
     "repair_of",
     "verdict",
@@ -120,7 +122,8 @@ def candidate_row(session: str, entry: CandidateEntry) -> dict[str, Any]:
     record = entry.record
     row: dict[str, Any] = {"session": session, "candidate": record.id, "round": record.round}
     row |= {"parent": record.parent, "verdict": record.status, "reason": first_reason(record)}
-    row["repair_of"] = record.repair_of
+    row |= {"repair_of": record.repair_of, "stage": record.stage}
+    row["optimizer"] = record.optimizer or None  # "": a collaborator handed in by a test
     return typed(row | candidate_metrics(entry), CANDIDATE_COLUMNS)
 
 
@@ -150,6 +153,17 @@ def finished_fields(result: dict[str, Any]) -> dict[str, Any]:
         "holdout": result.get("holdout") or None,
         "stop_reason": result["stop_reason"],
     }
+
+
+def stage_metrics(result: dict[str, Any]) -> dict[str, float]:
+    """Per stage of a relay (`stage1_speedup`, ...): its measured speedup from its start to its
+    end, candidates, accepted ones and cost; a speedup not measured is left out."""
+    metrics: dict[str, float] = {}
+    for stage in result.get("stages", []):
+        prefix = f"stage{stage['stage']}_"
+        numbers = {key: stage[key] for key in ("speedup", "candidates", "accepted", "cost_usd")}
+        metrics |= {prefix + k: float(v) for k, v in numbers.items() if v is not None}
+    return metrics
 
 
 def typed(row: dict[str, Any], columns: list[str]) -> dict[str, Any]:

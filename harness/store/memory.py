@@ -16,6 +16,7 @@ class MemoryStore:
     def __init__(self) -> None:
         self._sessions: dict[str, SessionEntry] = {}
         self._finished: dict[str, dict[str, Any]] = {}
+        self._stages: dict[str, list[dict[str, Any]]] = {}
         self._candidates: dict[str, list[dict[str, Any]]] = {}
         self.artifacts: dict[tuple[str, str], str] = {}  # (candidate, name) -> text
 
@@ -32,6 +33,7 @@ class MemoryStore:
 
     def finish_session(self, session_id: str, result: dict[str, Any]) -> None:
         self._finished[session_id] = finished_fields(result)
+        self._stages[session_id] = list(result.get("stages", []))
 
     def sessions(self, target: str | None = None) -> list[dict[str, Any]]:
         return [
@@ -42,6 +44,9 @@ class MemoryStore:
 
     def candidates(self, session_id: str) -> list[dict[str, Any]]:
         return sorted(self._candidates.get(session_id, []), key=lambda row: row["step"])
+
+    def stages(self, session_id: str) -> list[dict[str, Any]]:
+        return self._stages.get(session_id, [])
 
     def close(self) -> None:
         """Nothing to release."""

@@ -24,6 +24,7 @@ from harness.store.entries import (
     candidate_metrics,
     finished_fields,
     first_reason,
+    stage_metrics,
     typed,
 )
 from harness.store.traces import log_calls
@@ -114,11 +115,9 @@ class MLflowStore:
         _, run_id = self._runs[session_id]
         fields = finished_fields(result)
         last_step, now = int(fields["candidates"]) + 1, _now_ms()  # the final re-benchmark
-        metrics = [
-            Metric(key, float(value), now, last_step)
-            for key, value in fields.items()
-            if isinstance(value, int | float) and not isinstance(value, bool)
-        ]
+        numbers = {k: v for k, v in fields.items() if type(v) in (int, float)}
+        numbers |= stage_metrics(result)
+        metrics = [Metric(key, float(value), now, last_step) for key, value in numbers.items()]
         tags = {"stop_reason": fields["stop_reason"], "harness.status": fields["status"]}
         tags |= {"harness.unpriced": fields["unpriced"]} if fields["unpriced"] else {}
         tags["harness.final_problems"] = "; ".join(result.get("final_problems", []))[:5000]
@@ -140,6 +139,17 @@ class MLflowStore:
         runs = self._search(experiments, f"tags.`{KIND}` = 'candidate'", session_id)
         rows = [self._candidate_row(run) for run in runs]
         return sorted(rows, key=lambda row: row["step"])
+
+    def stages(self, session_id: str) -> list[dict[str, Any]]:
+        """Per stage of the session's relay, from its result (none before it finished)."""
+        experiments = self._experiments(None)
+        found = self._search(experiments, f"tags.`{KIND}` = 'session'", session_id)
+        if not found or "harness.status" not in found[0].data.tags:
+            return []
+        with tempfile.TemporaryDirectory(prefix="harness-result-") as folder:
+            path = self.client.download_artifacts(found[0].info.run_id, "result.json", folder)
+            stages: list[dict[str, Any]] = json.loads(Path(path).read_text()).get("stages", [])
+        return stages
 
     def close(self) -> None:
         import mlflow
@@ -225,6 +235,10 @@ class MLflowStore:
         row = {"session": data.tags.get(SESSION), "candidate": data.tags.get(CANDIDATE)}
         row |= {"round": data.params.get("round"), "parent": data.params.get("parent")}
         row["repair_of"] = data.params.get("repair_of")
+        row |= {
+            "stage": data.params.get("stage", 1),
+            "optimizer": data.params.get("optimizer") or None,
+        }
         row |= {"verdict": data.tags.get("verdict"), "reason": data.tags.get("reason")}
         row |= {key: data.metrics[key] for key in CANDIDATE_COLUMNS if key in data.metrics}
         return typed(row, CANDIDATE_COLUMNS)

@@ -12,8 +12,10 @@ from harness.store.base import Store
 if TYPE_CHECKING:
     import pandas as pd
 
-CANDIDATE_VIEW = ["round", "candidate", "verdict", "reason", "speedup", "ci_low", "ci_high"]
-CANDIDATE_VIEW += ["cumulative_speedup", "tokens", "cost_usd"]
+CANDIDATE_VIEW = ["stage", "round", "candidate", "optimizer", "verdict", "reason", "speedup"]
+CANDIDATE_VIEW += ["ci_low", "ci_high", "cumulative_speedup", "tokens", "cost_usd"]
+STAGE_VIEW = ["stage", "optimizers", "start", "end", "speedup", "ci", "rounds", "candidates"]
+STAGE_VIEW += ["accepted", "cost_usd", "ended"]
 SESSION_VIEW = ["session", "target", "status", "optimizer", "candidates", "accepted"]
 SESSION_VIEW += ["cumulative_speedup", "ci_low", "ci_high", "holdout", "cost_usd"]
 
@@ -30,6 +32,26 @@ def candidates_frame(store: Store, session: str) -> "pd.DataFrame":
     frame = pd.DataFrame(rows)
     frame["tokens"] = frame["input_tokens"] + frame["output_tokens"]
     return frame[["step", *CANDIDATE_VIEW]].set_index("step")
+
+
+def stages_frame(store: Store, session: str) -> "pd.DataFrame | None":
+    """Per stage of a relay, or per optimizer of a stage of several; None for one of one."""
+    import pandas as pd
+
+    stages = store.stages(session)
+    if len(stages) < 2 and all(len(stage["optimizers"]) < 2 for stage in stages):
+        return None
+    frame = pd.DataFrame(stages)
+    frame["optimizers"] = frame["by_optimizer"].map(_tallies)
+    frame["ci"] = frame["speedup_ci"].map(lambda ci: f"{ci[0]:.2f}-{ci[1]:.2f}" if ci else None)
+    return frame[STAGE_VIEW].set_index("stage")
+
+
+def _tallies(by_optimizer: dict[str, dict[str, object]]) -> str:
+    return "; ".join(
+        f"{name} ({tally['accepted']}/{tally['candidates']} accepted)"
+        for name, tally in by_optimizer.items()
+    )
 
 
 def sessions_frame(store: Store, target: str | None) -> "pd.DataFrame":
@@ -102,11 +124,14 @@ def render(frame: "pd.DataFrame", fmt: str) -> str:
 
 
 def report(store: Store, args: argparse.Namespace) -> str:
-    """The report's text; its files go under results/ (a session's into its own folder)."""
+    """The report's text; its files go under results/ (a session's into its own folder), and a
+    relay's per-stage table follows its candidates."""
+    stages = None
     try:
         if args.session:
             frame = candidates_frame(store, args.session)
             folder = results_dir() / args.session
+            stages = stages_frame(store, args.session)
             if args.plot:
                 plot_trajectory(frame, f"harness session {args.session}", folder / "trajectory.png")
         else:
@@ -117,4 +142,7 @@ def report(store: Store, args: argparse.Namespace) -> str:
         write(frame, folder)
     finally:
         store.close()
-    return render(frame, args.format)
+    if stages is None:
+        return render(frame, args.format)
+    write(stages, folder / "stages")
+    return render(frame, args.format) + "\n\n" + render(stages, args.format)

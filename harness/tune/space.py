@@ -121,7 +121,8 @@ def default_params(space: TuneSpace) -> dict[str, Any]:
     the space holds: a fresh study runs them first. A default the space leaves out is drawn."""
     settings = space.settings({"optimizer": space.optimizers[0]})
     defaults = settings.model_dump(include=SEARCHED) | {
-        "temperature": settings.optimizer_temperature()  # the one the first optimizer uses
+        "optimizer": settings.optimizer[0],
+        "temperature": settings.optimizer_temperature(),  # the one the first optimizer uses
     }
     return {
         name: value

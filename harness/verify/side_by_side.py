@@ -3,6 +3,7 @@ against the reference (`harness bench`, and the final check of a session)."""
 
 import json
 import tempfile
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,14 +23,16 @@ def bench(
     settings: BenchSettings,
     seed: int,
     folder: Path | None = None,
+    also: Sequence[Contender] = (),
 ) -> tuple[BenchOutcome, list[Row], Path]:
-    """Time baseline, candidate and reference; the JSON goes to `folder` (default results/bench)."""
+    """Time baseline, candidate, `also` (more versions, each under its own label) and reference;
+    the JSON goes to `folder` (default results/bench)."""
     with tempfile.TemporaryDirectory(prefix="harness-bench-") as tmp:
         workdir = Path(tmp)
         contenders = [Contender("baseline", baseline_code(target))]
         if candidate is not None:
             contenders.append(Contender("candidate", candidate))
-        contenders.append(Contender("reference", None))
+        contenders += [*also, Contender("reference", None)]
         differential = Differential(target, baseline_code(target), workdir)
         try:
             runner = InterleavedBenchmark(

@@ -1,0 +1,123 @@
+"""Coding agents as optimizers: a real agent CLI (mini-swe-agent, installed by `make agents`)
+driven by a scripted model over HTTP on 127.0.0.1, and `agent:cmd:` commands that edit what they
+must not, hang, or do the job."""
+
+import os
+from pathlib import Path
+
+import pytest
+from servers import Script, serve
+
+from harness.agents.optimizer import find_executable
+from harness.agents.recipes import MINI_SWE_AGENT
+from harness.bench.runner import BenchSettings
+from harness.errors import HarnessError
+from harness.loop.session import Session
+from harness.loop.settings import SessionSettings
+from harness.targets.loader import Target
+
+BENCH = BenchSettings(budget_seconds=4)
+NEW_SQUARES = "def squares(xs):\n    return [x * x for x in xs]\n"
+WRITE = f"cat > squares.py <<'EOF'\n{NEW_SQUARES}EOF"
+
+
+def _session(target: Target, folder: Path, optimizer: str, **agent: object) -> Session:
+    settings = SessionSettings(
+        optimizer=optimizer, validator_veto="off", rounds=1, candidates=1, use_profile=False,
+        bench=BENCH, agent=agent,  # type: ignore[arg-type]
+    )  # fmt: skip
+    return Session.from_settings(target, settings, folder)
+
+
+def _mini_installed() -> bool:
+    try:
+        find_executable(MINI_SWE_AGENT)
+    except HarnessError:
+        if os.environ.get("CI") == "true":
+            raise  # `make test` installs it: never skipped there
+        return False
+    return True
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _mini_installed(), reason="mini-swe-agent missing: run `make agents`")
+def test_mini_swe_agent_edits_runs_the_check_and_its_edit_is_judged(
+    squares: Target, tmp_path: Path
+) -> None:
+    script = Script(
+        steps=[f"bash:{WRITE}", "bash:./check", "bash:echo COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT"]
+    )
+    with serve("openai", script) as url:
+        session = _session(
+            squares, tmp_path / "s", "agent:mini-swe-agent:openai/scripted", base_url=url,
+            time_limit_seconds=300,
+        )  # fmt: skip
+        session.run()
+    [record] = session.records
+    assert record.status == "accepted", record.reason
+    assert (
+        record.source == NEW_SQUARES and record.optimizer == "agent:mini-swe-agent:openai/scripted"
+    )
+    [call] = record.calls
+    assert call.provider == "agent:mini-swe-agent:openai/scripted" and call.error is None
+    assert call.input_tokens > 0 and call.output_tokens > 0  # from the agent's own trajectory
+    assert "$ ./check" in call.answer and "accepted" in call.answer  # the check's verdict table
+    assert "[exit status] Submitted" in call.answer
+    assert (
+        len(script.requests) == 3 and script.requests[0]["tools"][0]["function"]["name"] == "bash"
+    )
+    assert "Run ./check" in script.requests[0]["messages"][1]["content"]  # the task it was given
+
+
+def test_a_command_agent_that_edits_a_test_and_other_files_has_them_ignored_and_reported(
+    squares: Target, tmp_path: Path
+) -> None:
+    tests = squares.folder / "tests"
+    tests.mkdir()
+    (tests / "test_squares.py").write_text("def test_it():\n    assert True\n")
+    command = (
+        f"{WRITE}\n"
+        "echo 'def test_it(): pass' > tests/test_squares.py 2>/dev/null; "
+        "echo notes > notes.txt; echo hacked > inputs_copy.py; "
+        "cat TASK.md | head -c 0"
+    )
+    session = _session(squares, tmp_path / "s", f"agent:cmd:{command}")
+    session.run()
+    [record] = session.records
+    assert record.source == NEW_SQUARES and record.status == "accepted", record.reason
+    note = record.calls[0].note or ""
+    assert "ignored changes outside the editable files" in note
+    assert "notes.txt" in note and "inputs_copy.py" in note
+    assert "tests/test_squares.py" not in note  # read-only in the box: the edit failed
+    assert (tests / "test_squares.py").read_text() == "def test_it():\n    assert True\n"
+
+
+def test_an_agent_that_hangs_is_killed_at_its_limit_and_the_session_goes_on(
+    squares: Target, tmp_path: Path
+) -> None:
+    marker = tmp_path / "still-running"
+    command = f"{WRITE}\nsleep 60; touch {marker}"
+    session = _session(squares, tmp_path / "s", f"agent:cmd:{command}", time_limit_seconds=2)
+    reason = session.run()
+    [record] = session.records
+    assert record.status == "invalid" and "killed at its time limit of 2 s" in record.reason
+    assert reason == "1 rounds done" and record.calls[0].seconds < 10
+    assert not marker.exists()
+
+
+def test_an_agent_cannot_write_outside_its_scratch_copy(squares: Target, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    command = f"echo x > {outside}; {WRITE}"
+    session = _session(squares, tmp_path / "s", f"agent:cmd:{command}")
+    session.run()
+    assert not outside.exists()
+    assert (squares.folder / "squares.py").read_text() != NEW_SQUARES  # the user's file unharmed
+
+
+def test_an_unknown_agent_lists_the_valid_ones(squares: Target, tmp_path: Path) -> None:
+    from harness.errors import ConfigError
+
+    with pytest.raises(
+        ConfigError, match="valid agents: aider, claude-code, codex, mini-swe-agent, cmd"
+    ):
+        _session(squares, tmp_path / "s", "agent:nope:model")
