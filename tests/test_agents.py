@@ -121,3 +121,12 @@ def test_an_unknown_agent_lists_the_valid_ones(squares: Target, tmp_path: Path) 
         ConfigError, match="valid agents: aider, claude-code, codex, mini-swe-agent, cmd"
     ):
         _session(squares, tmp_path / "s", "agent:nope:model")
+
+
+def test_an_agents_calls_are_priced_as_its_model_unless_it_reports_a_cost() -> None:
+    from harness.providers.pricing import named_cost, priced
+
+    assert priced("agent:mini-swe-agent:openai/gpt-4o") and priced("agent:aider:gpt-4o-mini")
+    assert not priced("agent:mini-swe-agent:openai/scripted") and not priced("agent:cmd:run.sh")
+    cost = named_cost("agent:codex:gpt-4o", 1_000_000, 100_000)
+    assert cost == pytest.approx(2.50 + 1.00)

@@ -152,6 +152,9 @@ class _OwnTarget:
             row["session"] = row["session"].removesuffix(self.suffix)
         return rows
 
+    def stages(self, session_id: str) -> list[dict[str, Any]]:
+        return self.inner.stages(session_id + self.suffix)
+
     def close(self) -> None:
         self.inner.close()
 
@@ -192,6 +195,40 @@ def test_sessions_are_running_then_finished(store: Store) -> None:
     assert (finished["ci_low"], finished["ci_high"]) == (2.1, 2.8)
     assert finished["stop_reason"] == "2 rounds done"
     assert store.sessions("another_target") == []
+
+
+STAGES = [
+    {"stage": 1, "optimizers": ["fake:a.json"], "start": "original", "end": "r1c2",
+     "speedup": 2.5, "speedup_ci": [2.0, 3.1], "rounds": 1, "candidates": 2, "accepted": 1,
+     "cost_usd": 0.003, "ended": "1 rounds done",
+     "by_optimizer": {"fake:a.json": {"candidates": 2, "accepted": 1, "best_step": 2.5,
+                                      "cost_usd": 0.003}}},
+    {"stage": 2, "optimizers": ["fake:b.json", "fake:c.json"], "start": "r1c2", "end": "r1c2",
+     "speedup": 1.0, "speedup_ci": [1.0, 1.0], "rounds": 0, "candidates": 0, "accepted": 0,
+     "cost_usd": 0.0, "ended": "last stage: cost budget $0 reached", "by_optimizer": {}},
+]  # fmt: skip
+
+
+def test_a_relays_stages_read_back_per_stage(store: Store) -> None:
+    _fill(store)
+    assert store.stages("s1") == []  # not finished yet
+    store.finish_session("s1", RESULT | {"stages": STAGES})
+    assert store.stages("s1") == STAGES
+    [row] = store.sessions()
+    assert row["status"] == "finished"
+
+
+def test_an_mlflow_session_run_charts_each_stage(tmp_path: Path) -> None:
+    store = MLflowStore(f"sqlite:///{tmp_path / 'mlflow.db'}", tmp_path / "artifacts")
+    _fill(store)
+    store.finish_session("s1", RESULT | {"stages": STAGES})
+    [run] = store.client.search_runs(
+        [store.client.get_experiment_by_name("squares").experiment_id],
+        "tags.`harness.kind` = 'session'",
+    )
+    metrics = run.data.metrics
+    assert metrics["stage1_speedup"] == 2.5 and metrics["stage1_accepted"] == 1
+    assert metrics["stage2_candidates"] == 0 and metrics["stage2_cost_usd"] == 0.0
 
 
 def test_a_failed_final_check_and_unpriced_models_read_back_as_such(store: Store) -> None:

@@ -8,6 +8,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from harness.loop.optimizer import Prompts, Proposal
 from harness.loop.prompts import Prompt
 from harness.loop.settings import AgentSettings
 from harness.paths import harness_home
+from harness.providers.pricing import named_cost
 from harness.records import ModelCall
 from harness.targets.code import Code
 from harness.targets.loader import Target
@@ -32,8 +34,16 @@ _INSTRUCTION = (
 
 
 class AgentOptimizer:
-    def __init__(self, name: str, recipe: Recipe, model: str, settings: AgentSettings) -> None:
+    def __init__(
+        self,
+        name: str,
+        recipe: Recipe,
+        model: str,
+        settings: AgentSettings,
+        prices: Mapping[str, tuple[float, float]] | None = None,
+    ) -> None:
         self.name, self.recipe, self.model, self.settings = name, recipe, model, settings
+        self.prices = prices
         self.prompts = Prompts(instruction=_INSTRUCTION)
 
     def propose(
@@ -87,6 +97,9 @@ class AgentOptimizer:
         self, prompt: Prompt, run: AgentRun, outcome: Outcome, usage: Usage, began: float
     ) -> Proposal:
         notes = [f"ignored changes outside the editable files: {', '.join(outcome.ignored)}"]
+        cost = usage.cost_usd  # as the agent reports it; else its tokens at its model's price
+        if cost is None:
+            cost = named_cost(self.name, usage.input_tokens, usage.output_tokens, self.prices)
         call = ModelCall(
             "optimizer",
             self.name,
@@ -95,7 +108,7 @@ class AgentOptimizer:
             run.output,
             usage.input_tokens,
             usage.output_tokens,
-            usage.cost_usd,
+            cost,
             run.seconds,
             started_at=began,
             note=notes[0] if outcome.ignored else None,

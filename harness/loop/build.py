@@ -40,7 +40,7 @@ def make_optimizer(name: str, temperature: float | None, settings: SessionSettin
         recipe, model = parse_agent(name)
         agent = settings.agent
         chosen = agent.model_copy(update={"base_url": agent.base_url or settings.base_url})
-        return AgentOptimizer(name, recipe, model, chosen)
+        return AgentOptimizer(name, recipe, model, chosen, settings.prices)
     provider = make_provider(name, base_url=settings.base_url, prices=settings.prices)
     return LLMOptimizer(provider, temperature, settings.max_tokens, settings.answer_format)
 

@@ -17,9 +17,26 @@ FREE_PROVIDERS = {"fake", "local"}
 
 
 def priced(name: str, prices: Mapping[str, tuple[float, float]] | None = None) -> bool:
-    """Whether calls to `PROVIDER:MODEL` have a known cost (free providers always do)."""
+    """Whether calls to `PROVIDER:MODEL` have a known cost (free providers always do), or an
+    agent's (`agent:NAME:MODEL`) when it does not report its own: its model's."""
+    return named_cost(name, 0, 0, prices) is not None
+
+
+def named_cost(
+    name: str,
+    input_tokens: int,
+    output_tokens: int,
+    prices: Mapping[str, tuple[float, float]] | None = None,
+) -> float | None:
+    """`cost_usd` of `PROVIDER:MODEL`, or of `agent:NAME:MODEL` priced as its model (a litellm
+    name `openai/gpt-4o` as `openai:gpt-4o`)."""
     provider, _, model = name.partition(":")
-    return cost_usd(provider, model, 0, 0, prices) is not None
+    if provider == "agent":
+        agent_model = model.partition(":")[2]
+        provider, _, model = agent_model.rpartition("/")
+        if not model:
+            return None
+    return cost_usd(provider, model, input_tokens, output_tokens, prices)
 
 
 def cost_usd(
