@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from servers import Script, serve
 
-from harness.agents.optimizer import find_executable
 from harness.agents.recipes import MINI_SWE_AGENT
+from harness.agents.runner import find_executable
 from harness.bench.runner import BenchSettings
 from harness.errors import HarnessError
 from harness.loop.session import Session
@@ -61,7 +61,7 @@ def test_mini_swe_agent_edits_runs_the_check_and_its_edit_is_judged(
     [call] = record.calls
     assert call.provider == "agent:mini-swe-agent:openai/scripted" and call.error is None
     assert call.input_tokens > 0 and call.output_tokens > 0  # from the agent's own trajectory
-    assert "$ ./check" in call.answer and "accepted" in call.answer  # the check's verdict table
+    assert "$ ./check" in call.answer and "harness verify squares" in call.answer  # its verdict
     assert "[exit status] Submitted" in call.answer
     assert (
         len(script.requests) == 3 and script.requests[0]["tools"][0]["function"]["name"] == "bash"
@@ -130,3 +130,38 @@ def test_an_agents_calls_are_priced_as_its_model_unless_it_reports_a_cost() -> N
     assert not priced("agent:mini-swe-agent:openai/scripted") and not priced("agent:cmd:run.sh")
     cost = named_cost("agent:codex:gpt-4o", 1_000_000, 100_000)
     assert cost == pytest.approx(2.50 + 1.00)
+
+
+SPECIAL_CASED = (
+    "```python\ndef squares(xs):\n    if xs == [7, 7, 7]:\n        return [0, 0, 0]\n"
+    "    return [x * x for x in xs]\n```"
+)
+
+
+def test_an_agent_validator_tries_inputs_in_the_sandbox_and_its_review_is_judged(
+    squares: Target, tmp_path: Path
+) -> None:
+    import json
+
+    script = tmp_path / "opt.json"
+    script.write_text(json.dumps({"responses": [SPECIAL_CASED]}))
+    review = (
+        "./try '[[7, 7, 7]]' > tried.txt; ./try '[[1, 2]]' >> tried.txt; "
+        "python3 -c \"import json; lines = open('tried.txt').read().splitlines(); "
+        "json.dump({'approve': False, 'reasons': lines, 'inputs': [[[7, 7, 7]]]}, "
+        "open('review.json', 'w'))\""
+    )
+    settings = SessionSettings(
+        optimizer=f"fake:{script}", validator=f"agent:cmd:{review}", rounds=1, candidates=1,
+        use_profile=False, bench=BENCH,
+    )  # fmt: skip
+    session = Session.from_settings(squares, settings, tmp_path / "s")
+    session.run()
+    [record] = session.records
+    assert record.review is not None, record.reason
+    tried, agreed = record.review.reasons
+    assert tried.startswith("differs on [[7, 7, 7]]") and "expected 49, got 0" in tried
+    assert agreed == "the candidate agrees with the reference on [[1, 2]]"
+    assert record.status == "rejected" and "validator input breaks it" in record.reason
+    validator_call = record.calls[-1]
+    assert validator_call.role == "validator" and validator_call.provider.startswith("agent:cmd:")

@@ -202,8 +202,8 @@ def test_mini_swe_agent_drives_the_local_model_through_serve_model(
     """A real agent CLI against the real local model: llama.cpp's server has no tool calling,
     so the agent's text mode. A 1.5B model rarely finishes the job: what is checked is that the
     agent ran against it, its calls and transcript were recorded, and the session went on."""
-    from harness.agents.optimizer import find_executable
     from harness.agents.recipes import MINI_SWE_AGENT
+    from harness.agents.runner import find_executable
     from harness.bench.runner import BenchSettings
     from harness.loop.session import Session
     from harness.loop.settings import AgentSettings, SessionSettings

@@ -19,7 +19,7 @@ def parse_agent(spec: str) -> tuple[Recipe, str]:
     if name == "cmd":
         if not model.strip():
             raise ConfigError(f'{spec!r} names no command; write agent:cmd:"COMMAND ARGS"')
-        return command_recipe(model.strip().strip("\"'")), ""
+        return command_recipe(_unquoted(model.strip())), ""
     valid = ", ".join([*AGENTS.names(), "cmd"])
     if name not in AGENTS.names():
         raise ConfigError(f"unknown agent {name!r} in {spec!r}; valid agents: {valid}")
@@ -27,6 +27,13 @@ def parse_agent(spec: str) -> tuple[Recipe, str]:
     if recipe.needs_model and not model:
         raise ConfigError(f"{spec!r} names no model for the agent; write agent:{name}:MODEL")
     return recipe, model
+
+
+def _unquoted(command: str) -> str:
+    """`"COMMAND ARGS"` as written in a settings file or shell, without its outer quotes."""
+    if len(command) > 1 and command[0] == command[-1] and command[0] in "\"'":
+        return command[1:-1]
+    return command
 
 
 __all__ = ["AGENTS", "Recipe", "parse_agent"]

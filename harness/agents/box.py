@@ -1,7 +1,8 @@
 """The box an agent runs in: the whole system read-only, its scratch copy the only writable
-place (a private /tmp vanishes with it), the target's tests and harness's check files read-only
-inside the copy, network as the user chose, and a time limit after which everything it started
-is killed.
+place besides its own config folder (which holds its TMPDIR), the target's tests and harness's
+check files read-only inside the copy, network as the user chose, and a time limit after which
+everything it started is killed. The host's /tmp stays visible (read-only): targets and their
+references may live there, and `./check` loads them.
 
 The agent is the user's own tool, not candidate code: the code it writes is judged afterwards
 in the candidate sandbox. Its `check` helper starts that sandbox from inside this box, which is
@@ -49,7 +50,6 @@ def argv_in_box(argv: list[str], box: Box) -> list[str]:
     if bwrap is None:
         raise HarnessError("agents run in bubblewrap, which is missing: run `make sandbox`")
     wrapped = [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--bind", "/proc", "/proc"]
-    wrapped += ["--tmpfs", "/tmp"]
     for path in [box.folder, *box.writable]:
         wrapped += ["--bind", str(path), str(path)]
     for path in box.read_only:
@@ -60,13 +60,18 @@ def argv_in_box(argv: list[str], box: Box) -> list[str]:
     return [*wrapped, "--chdir", str(box.folder), "--", *argv]
 
 
-def environment(folder: Path, passed: list[str], extra: dict[str, str]) -> dict[str, str]:
-    """A clean environment: HOME in the scratch copy, the named variables (API keys) passed."""
-    home = folder / ".home"
+def environment(
+    folder: Path, config: Path, passed: list[str], extra: dict[str, str]
+) -> dict[str, str]:
+    """A clean environment: HOME in the scratch copy, TMPDIR in the agent's config folder, the
+    named variables (API keys) passed."""
+    home, temporary = folder / ".home", config / "tmp"
     home.mkdir(exist_ok=True)
+    temporary.mkdir(exist_ok=True)
     names = [*_PASSED, *passed]
     env = {name: os.environ[name] for name in names if name in os.environ}
-    return env | {"HOME": str(home), "PYTHONDONTWRITEBYTECODE": "1"} | extra
+    own = {"HOME": str(home), "TMPDIR": str(temporary), "PYTHONDONTWRITEBYTECODE": "1"}
+    return env | own | extra
 
 
 def run_agent(argv: list[str], env: dict[str, str], task: str, limit_seconds: float) -> AgentRun:

@@ -15,9 +15,10 @@ from harness.targets.loader import Target
 
 TASK_FILE = "TASK.md"
 CHECK = "check"
-_HIDDEN = ".harness"  # what the check helper reads: the target and the current best
+TRY = "try"
+HIDDEN = ".harness"  # what the helpers read: the target, the current best, a candidate
 # Written by harness or by the agent's own tools as it works: never a change to report.
-_OWN = {TASK_FILE, CHECK, _HIDDEN, ".home", "usage.json", ".aider.tags.cache.v4"}
+_OWN = {TASK_FILE, CHECK, HIDDEN, ".home", "usage.json", ".aider.tags.cache.v4"}
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class Workspace:
             (self.folder / path).write_text(text, encoding="utf-8")
         self._copy_tests()
         (self.folder / TASK_FILE).write_text(task, encoding="utf-8")
-        hidden = self.folder / _HIDDEN
+        hidden = self.folder / HIDDEN
         hidden.mkdir()
         save_code(self.current, hidden, "current")
         settings = {
@@ -52,9 +53,7 @@ class Workspace:
             "budget_seconds": check_seconds,
         }
         (hidden / "check.json").write_text(json.dumps(settings), encoding="utf-8")
-        helper = self.folder / CHECK
-        helper.write_text(_check_script(self.folder), encoding="utf-8")
-        helper.chmod(0o555)
+        _helper(self.folder, CHECK, "check")
         self._before = self._fingerprints()
 
     def _copy_tests(self) -> None:
@@ -92,5 +91,29 @@ class Workspace:
         return prints
 
 
-def _check_script(folder: Path) -> str:
-    return f'#!/bin/sh\nexec {sys.executable} -m harness.agents.check {folder} "$@"\n'
+def _helper(folder: Path, name: str, mode: str) -> None:
+    """An executable `name` in `folder` that runs `harness.agents.check` in `mode`."""
+    helper = folder / name
+    command = f"{sys.executable} -m harness.agents.check {mode} {folder}"
+    helper.write_text(f'#!/bin/sh\nexec {command} "$@"\n', encoding="utf-8")
+    helper.chmod(0o555)
+
+
+def prepare_review(folder: Path, target: Target, candidate: Code, diff: str, task: str) -> Path:
+    """A folder for an agent reviewing `candidate`: its files under `candidate/` and the change
+    in CHANGE.diff (both read-only to the agent), the task, and `./try` to run an input through
+    the candidate (sandboxed) and the reference. Returns what the agent must not change."""
+    shown = folder / "candidate"
+    shown.mkdir(parents=True)
+    for path, text in files(target, candidate).items():
+        (shown / path).parent.mkdir(parents=True, exist_ok=True)
+        (shown / path).write_text(text, encoding="utf-8")
+    (folder / "CHANGE.diff").write_text(diff, encoding="utf-8")
+    (folder / TASK_FILE).write_text(task, encoding="utf-8")
+    hidden = folder / HIDDEN
+    hidden.mkdir()
+    save_code(candidate, hidden, "candidate")
+    settings = {"target": target.address, "files": sorted(files(target, candidate))}
+    (hidden / "check.json").write_text(json.dumps(settings), encoding="utf-8")
+    _helper(folder, TRY, "try")
+    return shown

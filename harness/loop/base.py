@@ -25,4 +25,7 @@ class Optimizer(Protocol):
 class Validator(Protocol):
     """Reviews a correct candidate: approve or reject, and inputs designed to break it."""
 
-    def review(self, target: "Target", diff: str, facts: str) -> "Review": ...
+    def review(self, target: "Target", diff: str, facts: str, candidate: "Code") -> "Review":
+        """`candidate` (changed from the current best as `diff` shows) reviewed, given `facts`
+        from its verdict."""
+        ...

@@ -4,8 +4,9 @@ from typing import Any
 
 from harness.agents import parse_agent
 from harness.agents.optimizer import AgentOptimizer
-from harness.errors import ConfigError
-from harness.loop.base import Optimizer
+from harness.agents.runner import Agent
+from harness.agents.validator import AgentValidator
+from harness.loop.base import Optimizer, Validator
 from harness.loop.optimizer import LLMOptimizer
 from harness.loop.settings import SessionSettings
 from harness.loop.stages import plan
@@ -37,21 +38,22 @@ def roles(settings: SessionSettings) -> dict[str, Any]:
 def make_optimizer(name: str, temperature: float | None, settings: SessionSettings) -> Optimizer:
     """`PROVIDER:MODEL` as a model answering prompts, `agent:NAME:MODEL` as a coding agent."""
     if name.startswith("agent:"):
-        recipe, model = parse_agent(name)
-        agent = settings.agent
-        chosen = agent.model_copy(update={"base_url": agent.base_url or settings.base_url})
-        return AgentOptimizer(name, recipe, model, chosen, settings.prices)
+        return AgentOptimizer(_agent(name, settings))
     provider = make_provider(name, base_url=settings.base_url, prices=settings.prices)
     return LLMOptimizer(provider, temperature, settings.max_tokens, settings.answer_format)
 
 
-def _validator(settings: SessionSettings) -> LLMValidator | None:
+def _agent(name: str, settings: SessionSettings) -> Agent:
+    recipe, model = parse_agent(name)
+    agent = settings.agent
+    chosen = agent.model_copy(update={"base_url": agent.base_url or settings.base_url})
+    return Agent(name, recipe, model, chosen, settings.prices)
+
+
+def _validator(settings: SessionSettings) -> Validator | None:
     if settings.validator_veto == "off":
         return None
     if settings.reviewer.startswith("agent:"):
-        raise ConfigError(
-            f"the validator {settings.reviewer!r} is an agent; name a model as the validator "
-            '(--validator PROVIDER:MODEL) or turn reviews off (validator_veto = "off")'
-        )
+        return AgentValidator(_agent(settings.reviewer, settings))
     provider = make_provider(settings.reviewer, base_url=settings.base_url, prices=settings.prices)
     return LLMValidator(provider, settings.reviewer_temperature(), settings.max_tokens)

@@ -35,7 +35,7 @@ def evaluate(
     record = replace(record, source=proposal.source, diff=diff, verdict=verdict)
     if not verdict.accepted or validator is None:  # only a winner is worth a review's cost
         return _decide(record, verdict, None, None, veto)
-    review = validator.review(target, diff, _facts(verdict))
+    review = validator.review(target, diff, _facts(verdict), proposal.source)
     calls = record.calls + ((review.call,) if review.call is not None else ())
     record = replace(record, review=replace(review, call=None), calls=calls)
     broken = check_inputs(target, proposal.source, review.inputs)

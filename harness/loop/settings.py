@@ -185,4 +185,5 @@ def temperature_for(provider_name: str, chosen: float | None, default: float) ->
     setting altogether)."""
     if chosen is not None:
         return chosen
-    return None if provider_name.split(":")[0] in HOSTED else default
+    # An agent sets its own model's temperature; nothing is sent to it.
+    return None if provider_name.split(":")[0] in {*HOSTED, "agent"} else default

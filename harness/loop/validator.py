@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSche
 from harness.loop.calls import recorded
 from harness.loop.prompts import render
 from harness.providers.base import Message, Provider, ProviderError, ReplyFormat
-from harness.records import ModelCall, Review
+from harness.records import Code, ModelCall, Review
 from harness.targets.loader import Target
 
 _SYSTEM = "You are a strict reviewer of code optimizations. You answer with one JSON object."
@@ -43,7 +43,7 @@ class LLMValidator:
     def __init__(self, provider: Provider, temperature: float | None, max_tokens: int) -> None:
         self.provider, self.temperature, self.max_tokens = provider, temperature, max_tokens
 
-    def review(self, target: Target, diff: str, facts: str) -> Review:
+    def review(self, target: Target, diff: str, facts: str, candidate: Code) -> Review:
         prompt = render(
             "validator",
             function=target.function,

@@ -1,0 +1,94 @@
+"""One run of a coding agent in a prepared folder: boxed, time-limited, its transcript and
+usage recorded as the role's model call."""
+
+import os
+import shutil
+import time
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+
+from harness.agents.box import AgentRun, Box, argv_in_box, environment, run_agent
+from harness.agents.recipes import AgentCall, Recipe
+from harness.errors import HarnessError
+from harness.loop.prompts import Prompt
+from harness.loop.settings import AgentSettings
+from harness.paths import harness_home
+from harness.providers.pricing import named_cost
+from harness.records import ModelCall
+
+
+class Agent:
+    """`agent:NAME:MODEL` as the settings say to run it."""
+
+    def __init__(
+        self,
+        name: str,
+        recipe: Recipe,
+        model: str,
+        settings: AgentSettings,
+        prices: Mapping[str, tuple[float, float]] | None = None,
+    ) -> None:
+        self.name, self.recipe, self.model, self.settings = name, recipe, model, settings
+        self.prices = prices
+
+    def run(
+        self, folder: Path, files: list[str], read_only: list[Path], prompt: Prompt, role: str
+    ) -> tuple[AgentRun | None, ModelCall]:
+        """Run in `folder` (its files prepared) on `prompt`; None: it could not start (the
+        call's `error` says why). Its own config goes beside `folder`."""
+        began = time.time()
+        call = self._call(folder, files, prompt.text)
+        record = ModelCall(role, self.name, prompt.version, prompt.text, "", started_at=began)
+        try:
+            run = self._start(call, read_only)
+        except (HarnessError, OSError) as exc:
+            return None, replace(record, error=f"agent did not start: {exc}")
+        usage = self.recipe.usage(call, run.output)
+        cost = usage.cost_usd  # as the agent reports it; else its tokens at its model's price
+        if cost is None:
+            cost = named_cost(self.name, usage.input_tokens, usage.output_tokens, self.prices)
+        transcript = usage.transcript or run.output
+        return run, replace(
+            record,
+            answer=transcript,
+            input_tokens=usage.input_tokens,
+            output_tokens=usage.output_tokens,
+            cost_usd=cost,
+            seconds=run.seconds,
+        )
+
+    def _call(self, folder: Path, files: list[str], task: str) -> AgentCall:
+        settings = self.settings
+        config = folder.parent / "agent-config"
+        config.mkdir(exist_ok=True)
+        return AgentCall(
+            folder,
+            files,
+            self.model,
+            settings.base_url,
+            settings.budget_usd,
+            config,
+            task,
+            settings.step_limit,
+            settings.tool_calls,
+        )
+
+    def _start(self, call: AgentCall, read_only: list[Path]) -> AgentRun:
+        executable = find_executable(self.recipe)
+        command = self.recipe.command(call)
+        box = Box(call.folder, read_only, [call.config], self.settings.network)
+        argv = argv_in_box([executable, *command[1:]], box)
+        passed = [*self.recipe.passed, *self.settings.pass_env]
+        env = environment(call.folder, call.config, passed, self.recipe.env(call))
+        return run_agent(argv, env, call.task, self.settings.time_limit_seconds)
+
+
+def find_executable(recipe: Recipe) -> str:
+    """The agent on PATH, or where `make agents` put it."""
+    installed = sorted((harness_home() / "agents").glob("*/bin"))
+    path = os.pathsep.join([os.environ.get("PATH", ""), *map(str, installed)])
+    found = shutil.which(recipe.executable, path=path)
+    if found is None:
+        raise HarnessError(f"{recipe.executable} is not on PATH; install it: {recipe.install}")
+    return found
