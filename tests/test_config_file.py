@@ -62,3 +62,20 @@ def test_a_file_that_is_not_toml_says_so(tmp_path: Path) -> None:
     path.write_text("rounds = = 2\n")
     assert _message(lambda: build_settings({}, path)).startswith(f"{path}: not valid TOML: ")
     assert _message(lambda: build_settings({}, tmp_path / "none.toml")).startswith("cannot read")
+
+
+def test_then_adds_stages_after_the_files_and_a_stage_table_names_its_bad_key(
+    tmp_path: Path,
+) -> None:
+    from harness.loop.stages import plan
+
+    path = tmp_path / "settings.toml"
+    path.write_text('optimizer = "fake:a.json"\nrounds = 2\n[[stage]]\ntemperature = 0.3\n')
+    settings = build_settings({"optimizer": ["fake:a.json", "fake:b.json"]}, path, ["fake:c.json"])
+    first, second = plan(settings)
+    assert first.optimizers == ("fake:a.json", "fake:b.json") and first.temperature == 0.3
+    assert second.optimizers == ("fake:c.json",) and second.rounds == 2
+    assert len(plan(build_settings({"optimizer": ["fake:a.json"]}, None, ["fake:b.json"]))) == 2
+    path.write_text('optimizer = "fake:a.json"\n[[stage]]\nroundz = 1\n')
+    message = _message(lambda: build_settings({}, path))
+    assert message.startswith(f"{path}: unknown key [stage] 'roundz'") and "rounds" in message
