@@ -3,6 +3,7 @@ driven by a scripted model over HTTP on 127.0.0.1, and `agent:cmd:` commands tha
 must not, hang, or do the job."""
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,31 @@ def test_an_agent_validator_tries_inputs_in_the_sandbox_and_its_review_is_judged
     assert record.status == "rejected" and "validator input breaks it" in record.reason
     validator_call = record.calls[-1]
     assert validator_call.role == "validator" and validator_call.provider.startswith("agent:cmd:")
+
+
+def test_each_recipe_reads_usage_in_its_agents_own_format(tmp_path: Path) -> None:
+    """The formats as these agents' current versions print them (aider 0.86.2, codex 0.169.0,
+    Claude Code 2.1.332)."""
+    from harness.agents.recipes import AIDER, CLAUDE_CODE, CODEX, AgentCall, Usage
+
+    call = AgentCall(tmp_path, ["a.py"], "m", None, None, tmp_path, "task", 5, True)
+    aider = (
+        "Tokens: 1.2k sent, 345 received. Cost: $0.00039 message, $0.00039 session.\n"
+        "Tokens: 650 sent, 5 received. Cost: $0.0001 message, $0.00049 session.\n"
+    )
+    assert AIDER.usage(call, aider) == Usage(1850, 350, 0.00049)
+    assert AIDER.usage(call, "Tokens: 12k sent, 3 received.\n") == Usage(12000, 3, None)
+    codex = "\n".join([
+        '{"type":"thread.started","thread_id":"t"}',
+        '{"type":"turn.completed","usage":{"input_tokens":223,"cached_input_tokens":20,'
+        '"output_tokens":55,"reasoning_output_tokens":5}}',
+    ])  # fmt: skip
+    assert CODEX.usage(call, codex) == Usage(223, 55, None)
+    claude = (
+        '{"type":"result","subtype":"error_max_budget_usd","is_error":false,'
+        '"total_cost_usd":0.0012,"usage":{"input_tokens":0,"output_tokens":0},'
+        '"modelUsage":{"claude-x":{"inputTokens":223,"outputTokens":55,"costUSD":0.0012}}}'
+    )
+    assert CLAUDE_CODE.usage(call, "warming up\n" + claude) == Usage(223, 55, 0.0012)
+    argv = CLAUDE_CODE.command(replace(call, budget_usd=0.5))
+    assert argv[-4:] == ["--max-turns", "5", "--max-budget-usd", "0.5"]

@@ -94,7 +94,7 @@ AIDER = Recipe(
         "--no-show-model-warnings",
         "--no-pretty",
         "--no-stream",
-        "--analytics-disable",
+        "--no-analytics",
         "--test-cmd",
         f"./{CHECK}",
         "--auto-test",
@@ -109,9 +109,9 @@ AIDER = Recipe(
 
 
 def _codex_command(call: AgentCall) -> list[str]:
-    argv = ["codex", "exec", "--json", "--skip-git-repo-check"]
+    argv = ["codex", "exec", "--json", "--skip-git-repo-check", "--ephemeral"]
     argv += ["--dangerously-bypass-approvals-and-sandbox", "--model", call.model]
-    if call.base_url:  # a provider of its own: codex's built-in one ignores base URLs
+    if call.base_url:  # a provider of its own: the built-in one ignores OPENAI_BASE_URL
         provider = "model_providers.harness"
         argv += ["-c", 'model_provider="harness"', "-c", f'{provider}.name="harness"']
         argv += ["-c", f'{provider}.base_url="{call.base_url}"']
@@ -143,36 +143,44 @@ CODEX = Recipe(
 )
 
 
+def _claude_command(call: AgentCall) -> list[str]:
+    argv = ["claude", "-p", "--output-format", "json", "--dangerously-skip-permissions"]
+    argv += ["--model", call.model, "--max-turns", str(call.step_limit)]
+    return argv + (["--max-budget-usd", str(call.budget_usd)] if call.budget_usd else [])
+
+
 def _claude_usage(call: AgentCall, output: str) -> Usage:
-    """`claude -p --output-format json` ends with one JSON object: its usage and cost."""
+    """`claude -p --output-format json` ends with one JSON object: its usage and cost, per model
+    in `modelUsage` (the top-level usage reads 0 when the budget cut the run short)."""
     for line in reversed(output.splitlines()):
         result = _json_line(line)
         if result.get("type") == "result":
-            usage = result.get("usage") or {}
+            per_model = [
+                u for u in (result.get("modelUsage") or {}).values() if isinstance(u, dict)
+            ]
             cost = result.get("total_cost_usd")
             return Usage(
-                int(usage.get("input_tokens", 0)),
-                int(usage.get("output_tokens", 0)),
+                sum(int(u.get("inputTokens", 0)) for u in per_model),
+                sum(int(u.get("outputTokens", 0)) for u in per_model),
                 float(cost) if cost is not None else None,
             )
     return Usage()
 
+
+_CLAUDE_ENV = {
+    "DISABLE_AUTOUPDATER": "1",
+    "DISABLE_TELEMETRY": "1",
+    "CLAUDE_CODE_MAX_RETRIES": "3",  # its default retries outlast most time limits
+    "IS_SANDBOX": "1",  # it is boxed: skipping its permission prompts is allowed, root or not
+}
 
 CLAUDE_CODE = Recipe(
     "claude-code",
     "Anthropic Claude Code (@anthropic-ai/claude-code): `claude -p` with the task on stdin",
     "npm install -g @anthropic-ai/claude-code",
     "claude",
-    lambda call: [
-        "claude",
-        "-p",
-        "--output-format",
-        "json",
-        "--dangerously-skip-permissions",
-        "--model",
-        call.model,
-    ],
-    lambda call: _anthropic_env(call) | {"DISABLE_AUTOUPDATER": "1", "DISABLE_TELEMETRY": "1"},
+    _claude_command,
+    lambda call: _anthropic_env(call) | _CLAUDE_ENV,
     _claude_usage,
     ("ANTHROPIC_API_KEY",),
 )
