@@ -70,8 +70,7 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     for row in rows:
         by_arm.setdefault(row["arm"], []).append(row["cumulative_speedup"] or 1.0)
     geomeans = {
-        arm: math.exp(statistics.fmean(map(math.log, speedups)))
-        for arm, speedups in by_arm.items()
+        arm: math.exp(statistics.fmean(map(math.log, speedups))) for arm, speedups in by_arm.items()
     }
     return {"model": MODEL, "geometric_mean_cumulative_speedup": geomeans, "sessions": rows}
 

@@ -194,3 +194,73 @@ def test_each_recipe_reads_usage_in_its_agents_own_format(tmp_path: Path) -> Non
     assert CLAUDE_CODE.usage(call, "warming up\n" + claude) == Usage(223, 55, 0.0012)
     argv = CLAUDE_CODE.command(replace(call, budget_usd=0.5))
     assert argv[-4:] == ["--max-turns", "5", "--max-budget-usd", "0.5"]
+
+
+PROBE = """python3 - <<'PY'
+import json, os, socket, urllib.request
+def post(url):
+    request = urllib.request.Request(url, json.dumps({"model": "m", "messages": []}).encode(),
+                                     {"content-type": "application/json"})
+    try:
+        return str(urllib.request.urlopen(request, timeout=5).status)
+    except Exception as exc:
+        return type(exc).__name__
+def reach(host, port):
+    try:
+        socket.create_connection((host, port), timeout=3).close()
+        return "open"
+    except OSError as exc:
+        return type(exc).__name__
+print("api:", post(os.environ["HARNESS_BASE_URL"] + "/chat/completions"))
+print("other port:", reach("127.0.0.1", OTHER))
+print("outside:", reach("1.1.1.1", 80))
+PY"""
+
+
+def test_an_agent_reaches_its_model_api_and_nothing_else(squares: Target, tmp_path: Path) -> None:
+    script = Script(steps=["hello"])
+    with serve("openai", script) as url, serve("openai", Script(steps=["x"])) as other:
+        port = other.split(":")[-1].split("/")[0]
+        command = PROBE.replace("OTHER", port)
+        session = _session(squares, tmp_path / "s", f"agent:cmd:{command}", base_url=url)
+        session.run()
+    answer = session.records[0].calls[0].answer
+    assert "api: 200" in answer, answer
+    assert "other port: ConnectionRefusedError" in answer
+    assert "outside: OSError" in answer or "outside: TimeoutError" in answer, answer
+    assert len(script.requests) == 1
+
+
+def test_the_gate_lets_a_proxy_through_to_the_model_api_only(tmp_path: Path) -> None:
+    import socket
+
+    from harness.agents.egress import Destination, Gate
+
+    with serve("openai", Script(steps=["hi"])) as url:
+        port = int(url.split(":")[-1].split("/")[0])
+        gate = Gate(tmp_path / "gate.sock", Destination("127.0.0.1", port), proxy=True)
+        try:
+            replies = []
+            for target in [f"127.0.0.1:{port}", "example.com:443"]:
+                with socket.socket(socket.AF_UNIX) as client:
+                    client.connect(str(tmp_path / "gate.sock"))
+                    client.sendall(f"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n\r\n".encode())
+                    replies.append(client.recv(200).split(b"\r\n")[0])
+                    if target.startswith("127"):
+                        body = b'{"model": "m", "messages": []}'
+                        client.sendall(
+                            b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+                            b"content-type: application/json\r\ncontent-length: "
+                            + str(len(body)).encode()
+                            + b"\r\nconnection: close\r\n\r\n"
+                            + body
+                        )
+                        replies.append(client.recv(200).split(b"\r\n")[0])
+        finally:
+            gate.close()
+    assert replies == [
+        b"HTTP/1.1 200 Connection established",
+        b"HTTP/1.0 200 OK",
+        b"HTTP/1.1 403 Forbidden",
+    ]
+    assert gate.refused == ["example.com:443"]

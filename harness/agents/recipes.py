@@ -49,6 +49,11 @@ class Recipe:
     usage: Callable[[AgentCall, str], Usage]  # from its files and what it printed
     passed: tuple[str, ...] = ()  # environment variables it needs (API keys)
     needs_model: bool = True
+    provider: str | None = None  # whose hosted API it calls without a base URL (None: per model)
+
+    def api_provider(self, model: str) -> str | None:
+        """`openai` or `anthropic` when known: the recipe's own, or a litellm model's prefix."""
+        return self.provider or (model.partition("/")[0] if "/" in model else None)
 
 
 def _openai_env(call: AgentCall) -> dict[str, str]:
@@ -140,6 +145,7 @@ CODEX = Recipe(
     lambda call: {"CODEX_HOME": str(call.config)},
     _codex_usage,
     ("OPENAI_API_KEY",),
+    provider="openai",
 )
 
 
@@ -183,6 +189,7 @@ CLAUDE_CODE = Recipe(
     lambda call: _anthropic_env(call) | _CLAUDE_ENV,
     _claude_usage,
     ("ANTHROPIC_API_KEY",),
+    provider="anthropic",
 )
 
 

@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from harness.agents.box import AgentRun, Box, argv_in_box, environment, run_agent
+from harness.agents.egress import PROXY_PORT, Gate, bridge_argv, destination, proxy_env
 from harness.agents.recipes import AgentCall, Recipe
 from harness.errors import HarnessError
 from harness.loop.prompts import Prompt
@@ -75,13 +76,36 @@ class Agent:
         )
 
     def _start(self, call: AgentCall, read_only: list[Path]) -> AgentRun:
-        executable = find_executable(self.recipe)
-        command = self.recipe.command(call)
-        box = Box(call.folder, read_only, [call.config], self.settings.network)
-        argv = argv_in_box([executable, *command[1:]], box)
+        command = [find_executable(self.recipe), *self.recipe.command(call)[1:]]
+        extra = self.recipe.env(call)
+        gate, network = None, self.settings.network
+        if network == "api":  # the box gets none; the gate lets the model API's traffic in
+            gate, command, extra = self._gate(call, command, extra)
+            network = "none"
+        box = Box(call.folder, read_only, [call.config], network)
         passed = [*self.recipe.passed, *self.settings.pass_env]
-        env = environment(call.folder, call.config, passed, self.recipe.env(call))
-        return run_agent(argv, env, call.task, self.settings.time_limit_seconds)
+        env = environment(call.folder, call.config, passed, extra)
+        try:
+            return run_agent(argv_in_box(command, box), env, call.task, self.limit)
+        finally:
+            if gate is not None:
+                gate.close()
+
+    @property
+    def limit(self) -> float:
+        return self.settings.time_limit_seconds
+
+    def _gate(
+        self, call: AgentCall, command: list[str], env: dict[str, str]
+    ) -> tuple[Gate | None, list[str], dict[str, str]]:
+        allowed = destination(call.base_url, self.recipe.api_provider(self.model))
+        if allowed is None:  # no API is known: no network at all
+            return None, command, env
+        socket_path = call.config / "api.sock"
+        gate = Gate(socket_path, allowed, proxy=not allowed.local)
+        if allowed.local:  # the same address inside the box, bridged to the host's
+            return gate, bridge_argv(allowed.port, socket_path, command), env
+        return gate, bridge_argv(PROXY_PORT, socket_path, command), env | proxy_env(PROXY_PORT)
 
 
 def find_executable(recipe: Recipe) -> str:

@@ -65,32 +65,39 @@ def summaries(
     session: "Session", outcome: BenchOutcome | None, stop_reason: str
 ) -> list[StageSummary]:
     """One summary per stage begun; speedups from `outcome` (None: not measured)."""
-    ends, relay, named = stage_ends(session), session.relay, labels(session)
+    relay = session.relay
     reasons = [*relay.ends, stop_reason]
+    ends = ["original", *stage_ends(session)]  # ends[n]: where stage n ended, n from 1
+    named = labels(session)
     result = []
     for mark, reason in zip(relay.marks, reasons, strict=False):
-        stage = relay.stages[mark.number - 1]
-        start = ends[mark.number - 2] if mark.number > 1 else "original"
-        end = ends[mark.number - 1]
+        start, end = ends[mark.number - 1], ends[mark.number]
         speedup, ci = _measured(outcome, named[start], named[end])
-        mine = [r for r in session.records if r.stage == stage.number]
-        result.append(
-            StageSummary(
-                stage.number,
-                list(stage.optimizers),
-                start,
-                end,
-                speedup,
-                ci,
-                len({r.round for r in mine}),
-                len(mine),
-                sum(r.status == "accepted" for r in mine),
-                priced_cost(call for r in mine for call in r.calls),
-                reason,
-                {name: _tally(r for r in mine if r.optimizer == name) for name in stage.optimizers},
-            )
-        )
+        result.append(_summary(session, mark.number, (start, end), (speedup, ci), reason))
     return result
+
+
+def _summary(
+    session: "Session",
+    number: int,
+    span: tuple[str, str],
+    measured: tuple[float | None, list[float] | None],
+    reason: str,
+) -> StageSummary:
+    stage = session.relay.stages[number - 1]
+    mine = [r for r in session.records if r.stage == number]
+    return StageSummary(
+        number,
+        list(stage.optimizers),
+        *span,
+        *measured,
+        len({r.round for r in mine}),
+        len(mine),
+        sum(r.status == "accepted" for r in mine),
+        priced_cost(call for r in mine for call in r.calls),
+        reason,
+        {name: _tally(r for r in mine if r.optimizer == name) for name in stage.optimizers},
+    )
 
 
 def _measured(

@@ -48,8 +48,10 @@ class AgentSettings(BaseModel):
     budget_usd: float | None = Field(
         None, ge=0, description="Cost cap per run, handed to agents that take one."
     )
-    network: Literal["host", "none"] = Field(
-        "host", description="The agent box's network: the host's (for its model API) or none."
+    network: Literal["api", "host", "none"] = Field(
+        "api",
+        description="The agent box's network: its model API only (the base URL, else its "
+        "provider's hosted API), the host's, or none.",
     )
     check_budget_seconds: float = Field(
         8.0, gt=0, description="Benchmark seconds of one `./check` the agent runs."
