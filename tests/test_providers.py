@@ -182,7 +182,7 @@ def test_the_validator_asks_for_its_schema_and_reads_the_reply(
     script = Script(steps=[json.dumps(reply)])
     with serve(protocol, script) as url:
         validator = LLMValidator(make_provider(f"{protocol}:m", base_url=url), 0.2, 200)
-        review = validator.review(squares, "-a\n+b", "2.0x")
+        review = validator.review(squares, "-a\n+b", "2.0x", "b")
     assert not review.approve and review.reasons == ["caches results"]
     assert review.inputs == [[[2, -3]]]
     request = script.requests[0]
@@ -199,7 +199,7 @@ def test_a_validator_reply_off_the_schema_is_no_objection(
 ) -> None:
     with serve(protocol, Script(steps=[answer])) as url:
         validator = LLMValidator(make_provider(f"{protocol}:m", base_url=url), 0.2, 200)
-        review = validator.review(squares, "-a\n+b", "2.0x")
+        review = validator.review(squares, "-a\n+b", "2.0x", "b")
     assert review.approve and review.inputs == []
     if answer.startswith("It"):
         assert review.reasons == ["no review (the answer held no JSON object)"]

@@ -56,7 +56,9 @@ def test_optimizer_failures_are_proposals_with_a_problem(squares: Target, tmp_pa
 
 def test_validator_review_with_inputs(squares: Target, tmp_path: Path) -> None:
     answer = '```json\n{"inputs": [[[1, -2]], [[0]], "junk", [[1], [2]]], "approve": false, "reasons": ["special-cases empty lists"]}\n```'
-    review = LLMValidator(_fake(tmp_path, [answer]), 0.2, 512).review(squares, "-a\n+b", "2.0x")  # type: ignore[arg-type]
+    review = LLMValidator(_fake(tmp_path, [answer]), 0.2, 512).review(
+        squares, "-a\n+b", "2.0x", "b"
+    )  # type: ignore[arg-type]
     assert not review.approve and review.reasons == ["special-cases empty lists"]
     assert review.inputs == [[[1, -2]], [[0]]]  # only argument lists of the right arity
     assert review.call is not None and review.call.role == "validator"
