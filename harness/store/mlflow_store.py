@@ -40,6 +40,8 @@ MLFLOW = "mlflow==3.17.2"  # the version tested; its install line is in every hi
 def _client(tracking_uri: str) -> "MlflowClient":
     # Telemetry is off unless the user turned it on themselves.
     os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+    # Reading a session's result.json back (`harness report`) draws no progress bar.
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     try:
         import mlflow
     except ImportError:
