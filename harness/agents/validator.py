@@ -8,8 +8,8 @@ from pathlib import Path
 
 from harness.agents.runner import Agent
 from harness.agents.workspace import HIDDEN, TRY, prepare_review
-from harness.loop.prompts import Prompt, render
-from harness.loop.validator import parse_review
+from harness.loop.prompts import Prompt
+from harness.loop.validator import parse_review, validator_prompt
 from harness.records import Review
 from harness.targets.code import Code
 from harness.targets.loader import Target
@@ -45,12 +45,5 @@ class AgentValidator:
 
 
 def _prompt(target: Target, diff: str, facts: str) -> Prompt:
-    prompt = render(
-        "validator",
-        function=target.function,
-        signature=target.config.signature,
-        description=target.config.description,
-        diff=diff,
-        facts=facts,
-    )
+    prompt = validator_prompt(target, diff, facts)
     return replace(prompt, text=prompt.text + _INSTRUCTION)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema
 
 from harness.loop.calls import recorded
-from harness.loop.prompts import render
+from harness.loop.prompts import Prompt, render
 from harness.providers.base import Message, Provider, ProviderError, ReplyFormat
 from harness.records import Code, ModelCall, Review
 from harness.targets.loader import Target
@@ -44,14 +44,7 @@ class LLMValidator:
         self.provider, self.temperature, self.max_tokens = provider, temperature, max_tokens
 
     def review(self, target: Target, diff: str, facts: str, candidate: Code) -> Review:
-        prompt = render(
-            "validator",
-            function=target.function,
-            signature=target.config.signature,
-            description=target.config.description,
-            diff=diff,
-            facts=facts,
-        )
+        prompt = validator_prompt(target, diff, facts)
         messages = [Message("system", _SYSTEM), Message("user", prompt.text)]
         name = self.provider.name
         try:
@@ -61,6 +54,18 @@ class LLMValidator:
             return Review(True, [f"no review (model call failed: {exc})"], call=call)
         call = recorded("validator", name, prompt.version, prompt.text, done)
         return replace(parse_review(done.text, target.arity), call=call)
+
+
+def validator_prompt(target: Target, diff: str, facts: str) -> Prompt:
+    """The validator's task for a candidate changed as `diff` shows, with its verdict's facts."""
+    return render(
+        "validator",
+        function=target.function,
+        signature=target.config.signature,
+        description=target.config.description,
+        diff=diff,
+        facts=facts,
+    )
 
 
 def parse_review(answer: str, arity: int) -> Review:
