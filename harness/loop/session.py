@@ -219,7 +219,7 @@ class Session:
     def _repair(self, failed: CandidateRecord) -> Proposal:
         assert failed.source is not None
         problem = failed.reason + failing_example(failed)
-        labels = list(self.relay.optimizers[self.relay.current.number - 1])
+        labels = self.relay.labels
         label = failed.optimizer if failed.optimizer in labels else labels[0]
         optimizer = self.relay.optimizer(label)
         proposal = optimizer.repair(self.target, failed.source, problem, self.best)

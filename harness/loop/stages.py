@@ -95,6 +95,11 @@ class Relay:
     def is_last(self) -> bool:
         return self.current.number == len(self.stages)
 
+    @property
+    def labels(self) -> list[str]:
+        """The current stage's optimizers by name."""
+        return list(self.optimizers[self.current.number - 1])
+
     def optimizer(self, label: str) -> Optimizer:
         return self.optimizers[self.current.number - 1][label]
 
@@ -102,8 +107,7 @@ class Relay:
         """Which optimizer proposes each of the next `count` candidates."""
         stage = self.current
         mine = [record for record in history if record.stage == stage.number]
-        labels = list(self.optimizers[stage.number - 1])
-        return CHOOSERS.get(stage.choose).choose(labels, mine, count, seed)
+        return CHOOSERS.get(stage.choose).choose(self.labels, mine, count, seed)
 
     def end_reason(self, now: StageMark, stale_rounds: int) -> str | None:
         return stage_end(self.current, self.marks[-1], now, stale_rounds)
