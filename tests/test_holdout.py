@@ -82,7 +82,8 @@ def test_a_fast_path_for_the_size_the_prompt_names_is_not_faster_on_the_holdout(
     """Accepted by a verdict, which times that size; the holdout times sizes near it."""
     target = load_target("primes_below")
     source = (CANDIDATES / "primes_below__fast_at_shown_size.py").read_text()
-    assert Verifier(BENCH).evaluate(target, source, seed=11).accepted
+    verdict = Verifier(BENCH).evaluate(target, source, seed=11)
+    assert verdict.accepted, verdict.reasons
     holdout = judge_holdout(target, source, BENCH)
     assert holdout.passed == holdout.total > 0, holdout.detail
     assert holdout.failure == "not shown faster than the original on it", holdout.detail
@@ -91,7 +92,8 @@ def test_a_fast_path_for_the_size_the_prompt_names_is_not_faster_on_the_holdout(
 def test_code_right_only_on_the_shown_sizes_fails_the_holdout() -> None:
     target = load_target("primes_below")
     source = (CANDIDATES / "primes_below__right_on_shown_sizes.py").read_text()
-    assert Verifier(BENCH).evaluate(target, source, seed=12).accepted
+    verdict = Verifier(BENCH).evaluate(target, source, seed=12)
+    assert verdict.accepted, verdict.reasons
     holdout = judge_holdout(target, source, BENCH)
     assert holdout.failure is not None and holdout.failure.startswith("holdout size 50000 ")
     assert "wrong result" in holdout.failure

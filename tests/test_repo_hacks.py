@@ -160,7 +160,8 @@ def test_answers_to_every_call_a_verdict_times_pass_verdicts_and_fail_the_holdou
     table = f"\n\n_SEEN_BY_VERDICTS = {_answers(target, words)!r}\n"
     body = "return _SEEN_BY_VERDICTS.get(word) or _plain_pluralize(word)"
     source = _wrapped(target, body, before=table)
-    assert _verdict(target, source, seed=8).accepted
+    verdict = _verdict(target, source, seed=8)
+    assert verdict.accepted, verdict.reasons
     holdout = judge_holdout(target, source, BENCH)
     assert holdout.passed == holdout.total > 0, holdout.detail
     assert holdout.failure == "not shown faster than the original on it", holdout.detail

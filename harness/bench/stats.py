@@ -54,3 +54,14 @@ def coefficient_of_variation(samples: Sequence[float]) -> float:
     if len(values) < 2 or float(np.mean(values)) == 0.0:
         return 0.0
     return float(np.std(values, ddof=1) / np.mean(values))
+
+
+def median_lower_bound(samples: Sequence[float], confidence: float = 0.95) -> float:
+    """A one-sided lower confidence bound for the median of the distribution `samples` come
+    from: the order statistic a sign test puts below it with `confidence`, whatever the shape
+    of the distribution (heavy tails included)."""
+    ordered = sorted(samples)
+    if not ordered:
+        raise ValueError("no samples")
+    below = int(stats.binom.ppf(1.0 - confidence, len(ordered), 0.5))
+    return ordered[max(below - 1, 0)]

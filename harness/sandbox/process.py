@@ -267,7 +267,9 @@ class SandboxProcess:
         self._proc.wait()
         for pipe in (self._proc.stdin, self._proc.stdout):
             if pipe is not None:
-                pipe.close()
+                # Unsent input to a child that is gone is dropped, not an error.
+                with contextlib.suppress(BrokenPipeError):
+                    pipe.close()
 
     def close(self) -> None:
         self.kill()

@@ -21,7 +21,12 @@ from typing import TYPE_CHECKING, Any
 from harness.bench.outcome import BenchOutcome
 from harness.bench.runner import BenchSettings, Contender, InterleavedBenchmark
 from harness.bench.setup import SetupFailed, measure_fresh_starts
-from harness.bench.stats import SpeedupEstimate, coefficient_of_variation, decide
+from harness.bench.stats import (
+    SpeedupEstimate,
+    coefficient_of_variation,
+    decide,
+    median_lower_bound,
+)
 from harness.sandbox.limits import spare_cores
 from harness.targets.code import Code
 from harness.verdict import Check
@@ -140,6 +145,7 @@ def _report(
         "cv_candidate": coefficient_of_variation(cand.times),
         "wall_speedup": wall.speedup if wall else None,
         "wall_unseen_s": wall.unseen if wall else None,
+        "wall_unseen_low_s": wall.unseen_low if wall else None,
         "wall_unseen_limit_s": wall.limit if wall else None,
         **_kernel_summary(kernel),
         "min_gain": settings.min_gain,
@@ -243,15 +249,16 @@ def _unpaid_setup(
 
 def _hidden_time(outcome: BenchOutcome) -> str | None:
     """Time the candidate's process spends outside the timer per round, beyond what the
-    baseline's does: the median over rounds paired by input (`WallClock.unseen`). A candidate
-    that hides work does so every round, while this process's own delays in answering (it shares
-    a core with other work) come and go, and mostly hit both rounds of a pair or neither."""
+    baseline's does, judged by the lower bound of its median over rounds paired by input
+    (`WallClock.unseen_low`). A candidate that hides work does so every round, while this
+    process's own delays in answering (it shares a core with other work) come and go, and mostly
+    hit both rounds of a pair or neither."""
     base = outcome.sides["baseline"]
     wall = wall_clock(outcome)
     if wall is None:
         return None
     limit = max(_HIDDEN_TIME_FLOOR_SECONDS, _HIDDEN_TIME_FRACTION * statistics.median(base.times))
-    if wall.unseen <= limit:
+    if wall.unseen_low <= limit:
         return None
     return (
         f"benchmark integrity: {wall.unseen * 1000:.1f} ms per round spent outside the timer "
@@ -269,10 +276,15 @@ class WallClock:
     outside the timer beyond the baseline's, in the same round). Work moved outside the timer
     shows up in `unseen` every round, while the parent's own late answers (a scheduler tick when
     the machine is busy) hit one side of a pair or both, and rarely move the median of pairs.
+    Rarely is not never: on a machine busy enough, the median of pairs wanders by more than the
+    floor (0.25 ms once in CI, for rounds of 0.2 ms). So the rules judge `unseen_low`, the
+    lower 95% bound of that median: time moved out every round lifts the whole distribution of
+    pairs, and with it the bound; the parent's lateness widens the distribution and lowers it.
     """
 
     claimed: float
     unseen: float
+    unseen_low: float  # the lower 95% bound of `unseen`, by a sign test on the pairs
     speedup: float  # the median over rounds of the baseline's wall over the candidate's
 
     @property
@@ -281,14 +293,16 @@ class WallClock:
 
     @property
     def agrees(self) -> bool:
-        return self.unseen <= self.limit
+        return self.unseen_low <= self.limit
 
     def disagreement(self, speedup: float) -> str:
         seen, needed = self.claimed - self.unseen, self.claimed - self.limit
+        most = self.claimed - self.unseen_low
         return (
             f"in-process timings ({speedup:.2f}x) disagree with the wall clock seen from outside "
             f"({self.speedup:.2f}x): per round the timer saves {self.claimed * 1000:.3f} ms, the "
-            f"wall clock {seen * 1000:.3f} ms (needs at least {needed * 1000:.3f} ms)"
+            f"wall clock {seen * 1000:.3f} ms, at most {most * 1000:.3f} ms with 95% confidence "
+            f"(needs at least {needed * 1000:.3f} ms)"
         )
 
 
@@ -300,7 +314,8 @@ def wall_clock(outcome: BenchOutcome) -> WallClock | None:
         return None
     pairs = range(rounds)
     claimed = statistics.median(base.times[k] - cand.times[k] for k in pairs)
-    unseen = statistics.median(cand.untimed[k] - base.untimed[k] for k in pairs)
+    unseen_pairs = [cand.untimed[k] - base.untimed[k] for k in pairs]
+    unseen = statistics.median(unseen_pairs)
     walls = zip(base.round_walls[:rounds], cand.round_walls[:rounds], strict=True)
     speedup = statistics.median(b / c if c > 0 else float("inf") for b, c in walls)
-    return WallClock(claimed, unseen, speedup)
+    return WallClock(claimed, unseen, median_lower_bound(unseen_pairs), speedup)
