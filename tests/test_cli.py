@@ -1,6 +1,7 @@
 """`harness verify` as a user (or a script) runs it: exit codes, JSON contract, one-line errors."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -94,3 +95,18 @@ def test_untrusted_text_is_shown_literally_not_as_markup(
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     assert "[/x] [bold]not markup[/bold]" in result.stdout.replace("\n", "")
+
+
+def test_a_run_with_a_mistyped_optimizer_leaves_nothing_behind(
+    squares_folder: Path, tmp_path: Path
+) -> None:
+    """The store (results/, its MLflow database) is opened only once the roles are built."""
+    work = tmp_path / "work"
+    work.mkdir()
+    command = [sys.executable, "-m", "harness", "run", str(squares_folder), "--optimizer", "nope:m"]
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"HARNESS_RESULTS", "MLFLOW_TRACKING_URI"}
+    }
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=work, env=env)
+    assert result.returncode == 2 and "nope" in result.stderr, result.stderr
+    assert list(work.iterdir()) == []

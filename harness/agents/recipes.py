@@ -65,6 +65,17 @@ def _anthropic_env(call: AgentCall) -> dict[str, str]:
     return {"ANTHROPIC_BASE_URL": call.base_url} if call.base_url else {}
 
 
+_UNUSED_KEY = "unused-by-local-servers"
+
+
+def _keys(call: AgentCall, *names: str) -> dict[str, str]:
+    """A server at a base URL of the user's may want no key, but the agents refuse to start
+    without one: a stand-in for each the environment does not set."""
+    if not call.base_url:
+        return {}
+    return {name: _UNUSED_KEY for name in names if not os.environ.get(name)}
+
+
 _AIDER_TOKENS = re.compile(
     r"Tokens: ([\d.]+)(k?) sent, ([\d.]+)(k?) received\."
     r"(?: Cost: \$[\d.]+ message, \$([\d.]+) session)?"
@@ -107,7 +118,11 @@ AIDER = Recipe(
         TASK_FILE,
         *call.files,
     ],
-    lambda call: _openai_env(call) | _anthropic_env(call),
+    lambda call: (
+        _openai_env(call)
+        | _anthropic_env(call)
+        | _keys(call, "OPENAI_API_KEY", "ANTHROPIC_API_KEY")
+    ),
     _aider_usage,
     ("OPENAI_API_KEY", "ANTHROPIC_API_KEY"),
 )
@@ -142,7 +157,7 @@ CODEX = Recipe(
     "npm install -g @openai/codex",
     "codex",
     _codex_command,
-    lambda call: {"CODEX_HOME": str(call.config)},
+    lambda call: {"CODEX_HOME": str(call.config)} | _keys(call, "OPENAI_API_KEY"),
     _codex_usage,
     ("OPENAI_API_KEY",),
     provider="openai",
@@ -186,7 +201,7 @@ CLAUDE_CODE = Recipe(
     "npm install -g @anthropic-ai/claude-code",
     "claude",
     _claude_command,
-    lambda call: _anthropic_env(call) | _CLAUDE_ENV,
+    lambda call: _anthropic_env(call) | _CLAUDE_ENV | _keys(call, "ANTHROPIC_API_KEY"),
     _claude_usage,
     ("ANTHROPIC_API_KEY",),
     provider="anthropic",
@@ -224,7 +239,7 @@ def _mini_env(call: AgentCall) -> dict[str, str]:
         "MSWEA_SILENT_STARTUP": "1",
         "MSWEA_MODEL_RETRY_STOP_AFTER_ATTEMPT": "3",
         "LITELLM_LOCAL_MODEL_COST_MAP": "True",  # no fetch of litellm's price list
-        "OPENAI_API_KEY": os.environ.get("OPENAI_API_KEY", "unused-by-local-servers"),
+        "OPENAI_API_KEY": os.environ.get("OPENAI_API_KEY", _UNUSED_KEY),
     }
 
 

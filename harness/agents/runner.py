@@ -77,7 +77,7 @@ class Agent:
 
     def _start(self, call: AgentCall, read_only: list[Path]) -> AgentRun:
         command = [find_executable(self.recipe), *self.recipe.command(call)[1:]]
-        extra = self.recipe.env(call)
+        extra = {"PATH": agent_path()} | self.recipe.env(call)
         gate, network = None, self.settings.network
         if network == "api":  # the box gets none; the gate lets the model API's traffic in
             gate, command, extra = self._gate(call, command, extra)
@@ -108,11 +108,16 @@ class Agent:
         return gate, bridge_argv(PROXY_PORT, socket_path, command), env | proxy_env(PROXY_PORT)
 
 
+def agent_path() -> str:
+    """PATH, then where `make agents` put the agents (and node, for the npm ones, when the
+    machine has none)."""
+    installed = sorted((harness_home() / "agents").glob("*/bin"))
+    return os.pathsep.join([os.environ.get("PATH", ""), *map(str, installed)])
+
+
 def find_executable(recipe: Recipe) -> str:
     """The agent on PATH, or where `make agents` put it."""
-    installed = sorted((harness_home() / "agents").glob("*/bin"))
-    path = os.pathsep.join([os.environ.get("PATH", ""), *map(str, installed)])
-    found = shutil.which(recipe.executable, path=path)
+    found = shutil.which(recipe.executable, path=agent_path())
     if found is None:
         raise HarnessError(f"{recipe.executable} is not on PATH; install it: {recipe.install}")
     return found

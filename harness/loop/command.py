@@ -2,6 +2,7 @@
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from rich.table import Table
 
 from harness.config_file import read_table, validate
 from harness.errors import HarnessError
+from harness.loop.build import roles
 from harness.loop.finish import SessionResult, finish
 from harness.loop.session import Session, new_session_id
 from harness.loop.settings import SessionSettings
@@ -73,8 +75,10 @@ def run(
     settings: SessionSettings | None,
     resume: str | None,
     quiet: bool,
-    store: Store,
+    store: Callable[[], Store],
 ) -> SessionResult:
+    """`store` is opened once the session's settings and roles are known good: a mistyped name
+    leaves nothing behind."""
     session = _open(target_name, settings, resume, store)  # bad settings fail here, first
     console = Console(stderr=True)
     progress = _Progress(f"harness run {session.target.name} ({session.id})")
@@ -93,14 +97,19 @@ def run(
 
 
 def _open(
-    target_name: str | None, settings: SessionSettings | None, resume: str | None, store: Store
+    target_name: str | None,
+    settings: SessionSettings | None,
+    resume: str | None,
+    store: Callable[[], Store],
 ) -> Session:
     if resume:
         folder = Path(resume) if Path(resume).is_dir() else results_dir() / resume
-        return Session.resume(folder, store)
+        return Session.resume(folder, store())
     assert target_name is not None and settings is not None
     target = load_target(target_name)
-    return Session.from_settings(target, settings, results_dir() / new_session_id(target), store)
+    built = roles(settings)
+    folder = results_dir() / new_session_id(target)
+    return Session(target, settings, folder, store=store(), **built)
 
 
 class _Progress:
