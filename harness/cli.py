@@ -268,6 +268,7 @@ def _run(args: argparse.Namespace) -> int:
     if not args.resume:
         flags = {name: getattr(args, name) for name in FLAGS}
         settings = build_settings(flags, args.settings, args.then)
+
     def store() -> "Store":
         return make_store(args.store, args.tracking_uri)
 

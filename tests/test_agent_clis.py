@@ -43,6 +43,12 @@ def _said(request: dict[str, Any]) -> str:
     return json.dumps(request.get("messages") or request.get("input"))
 
 
+def _aider_side(request: dict[str, Any]) -> str | None:
+    """aider summarizes its chat history on the side, with a prompt of its own."""
+    system = str(request["messages"][0].get("content"))
+    return "We fixed squares.py." if system.startswith("*Briefly* summarize") else None
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not installed(AIDER), reason="aider missing: make agents")
 def test_aider_edits_the_file_is_shown_the_failing_check_fixes_it_and_is_judged(
@@ -50,10 +56,11 @@ def test_aider_edits_the_file_is_shown_the_failing_check_fixes_it_and_is_judged(
 ) -> None:
     """aider's whole-file edit format: the file's name, then its new text fenced."""
     wrong, right = (f"squares.py\n```python\n{text}```\n" for text in (WRONG_SQUARES, NEW_SQUARES))
-    script = Script(steps=[wrong, right])
+    script = Script(steps=[wrong, right], side=_aider_side)
     with serve("openai", script) as url:
         _, record = _run(squares, tmp_path / "s", "agent:aider:openai/scripted", url)
     _judged(record, "agent:aider:openai/scripted")
+    assert record.calls[0].note is None  # ./check wrote nothing there, aider's own files aside
     first, second = script.requests
     assert "squares.py" in _said(first) and "Run ./check" in _said(first)  # the task and file
     assert VERDICT in _said(second) and "wrong result" in _said(second)  # ./check failed

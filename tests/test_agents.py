@@ -264,3 +264,24 @@ def test_the_gate_lets_a_proxy_through_to_the_model_api_only(tmp_path: Path) -> 
         b"HTTP/1.1 403 Forbidden",
     ]
     assert gate.refused == ["example.com:443"]
+
+
+def test_a_helper_request_that_is_not_a_list_of_strings_gets_a_usage_answer(
+    tmp_path: Path,
+) -> None:
+    """The agent chooses only a helper's arguments; anything else is refused, not run."""
+    import json
+    import socket
+
+    from harness.agents.helpers import HelperService
+
+    path = tmp_path / "helper.sock"
+    with (
+        HelperService(path, "check", tmp_path, 30) as service,
+        socket.socket(socket.AF_UNIX) as client,
+    ):
+        client.connect(str(path))
+        client.sendall(b'{"args": [1, 2]}\n')
+        reply = json.loads(b"".join(iter(lambda: client.recv(65536), b"")))
+    assert reply["code"] == 2 and "bad request" in reply["output"]
+    assert service.requests == 0

@@ -5,8 +5,8 @@ everything it started is killed. The host's /tmp stays visible (read-only): targ
 references may live there, and `./check` loads them.
 
 The agent is the user's own tool, not candidate code: the code it writes is judged afterwards
-in the candidate sandbox. Its `check` helper starts that sandbox from inside this box, which is
-why the host's /proc is bound here (bubblewrap cannot mount a fresh /proc two boxes deep)."""
+in the candidate sandbox. Its helpers (`./check`, `./try`) start that sandbox outside this box,
+through a socket (see `helpers`): the box has a /proc of its own pid namespace."""
 
 import os
 import shutil
@@ -49,7 +49,7 @@ def argv_in_box(argv: list[str], box: Box) -> list[str]:
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         raise HarnessError("agents run in bubblewrap, which is missing: run `make sandbox`")
-    wrapped = [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--bind", "/proc", "/proc"]
+    wrapped = [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
     for path in [box.folder, *box.writable]:
         wrapped += ["--bind", str(path), str(path)]
     for path in box.read_only:

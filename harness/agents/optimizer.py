@@ -9,8 +9,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from harness.agents.box import AgentRun
+from harness.agents.helpers import HelperService
 from harness.agents.runner import Agent
-from harness.agents.workspace import CHECK, HIDDEN, Outcome, Workspace
+from harness.agents.workspace import CHECK, HIDDEN, Outcome, Workspace, helper_socket
 from harness.loop.optimizer import Prompts, Proposal
 from harness.loop.prompts import Prompt
 from harness.records import ModelCall
@@ -23,6 +24,7 @@ _INSTRUCTION = (
     "verdict table; exit code 0 means accepted); iterate until it accepts them or you run out of "
     "ideas. Leave every other file as it is: changes anywhere else are ignored."
 )
+_SHOWN_IGNORED = 20  # paths named in the note; the rest are counted
 
 
 class AgentOptimizer:
@@ -46,9 +48,12 @@ class AgentOptimizer:
             workspace.prepare(prompt.text, settings.check_budget_seconds)
             hidden = [workspace.tests, workspace.folder / HIDDEN]
             read_only = [path for path in hidden if path.exists()]
-            run, call = self.agent.run(
-                workspace.folder, workspace.editable, read_only, prompt, "optimizer"
-            )
+            socket = helper_socket(workspace.folder)
+            limit = settings.time_limit_seconds
+            with HelperService(socket, "check", workspace.folder, limit):
+                run, call = self.agent.run(
+                    workspace.folder, workspace.editable, read_only, prompt, "optimizer"
+                )
             if run is None:
                 return Proposal(None, call.error, call)
             outcome = workspace.collect()
@@ -57,7 +62,9 @@ class AgentOptimizer:
 
 def _proposal(run: AgentRun, call: ModelCall, outcome: Outcome, limit: float) -> Proposal:
     if outcome.ignored:
-        ignored = ", ".join(outcome.ignored)
+        shown = outcome.ignored[:_SHOWN_IGNORED]
+        more = len(outcome.ignored) - len(shown)
+        ignored = ", ".join(shown) + (f" and {more} more" if more else "")
         call = replace(call, note=f"ignored changes outside the editable files: {ignored}")
     problem = _problem(run, outcome, limit)
     if problem is not None:

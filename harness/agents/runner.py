@@ -76,8 +76,9 @@ class Agent:
         )
 
     def _start(self, call: AgentCall, read_only: list[Path]) -> AgentRun:
-        command = [find_executable(self.recipe), *self.recipe.command(call)[1:]]
-        extra = {"PATH": agent_path()} | self.recipe.env(call)
+        executable = find_executable(self.recipe)
+        command = [executable, *self.recipe.command(call)[1:]]
+        extra = {"PATH": _run_path(executable)} | self.recipe.env(call)
         gate, network = None, self.settings.network
         if network == "api":  # the box gets none; the gate lets the model API's traffic in
             gate, command, extra = self._gate(call, command, extra)
@@ -108,16 +109,18 @@ class Agent:
         return gate, bridge_argv(PROXY_PORT, socket_path, command), env | proxy_env(PROXY_PORT)
 
 
-def agent_path() -> str:
-    """PATH, then where `make agents` put the agents (and node, for the npm ones, when the
-    machine has none)."""
-    installed = sorted((harness_home() / "agents").glob("*/bin"))
-    return os.pathsep.join([os.environ.get("PATH", ""), *map(str, installed)])
+def _run_path(executable: str) -> str:
+    """PATH for an agent's run: the host's, then the agent's own folder and the node that
+    `make agents` installed where the machine has none (the npm agents start with it)."""
+    node = harness_home() / "agents" / "node" / "bin"
+    return os.pathsep.join([os.environ.get("PATH", ""), str(Path(executable).parent), str(node)])
 
 
 def find_executable(recipe: Recipe) -> str:
     """The agent on PATH, or where `make agents` put it."""
-    found = shutil.which(recipe.executable, path=agent_path())
+    installed = sorted((harness_home() / "agents").glob("*/bin"))
+    path = os.pathsep.join([os.environ.get("PATH", ""), *map(str, installed)])
+    found = shutil.which(recipe.executable, path=path)
     if found is None:
         raise HarnessError(f"{recipe.executable} is not on PATH; install it: {recipe.install}")
     return found

@@ -6,8 +6,9 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+from harness.agents.helpers import HelperService
 from harness.agents.runner import Agent
-from harness.agents.workspace import HIDDEN, TRY, prepare_review
+from harness.agents.workspace import HIDDEN, TRY, helper_socket, prepare_review
 from harness.loop.prompts import Prompt
 from harness.loop.validator import parse_review, validator_prompt
 from harness.records import Review
@@ -34,7 +35,9 @@ class AgentValidator:
             folder = Path(tmp) / "review"
             shown = prepare_review(folder, target, candidate, diff, prompt.text)
             read_only = [shown, folder / "CHANGE.diff", folder / HIDDEN]
-            run, call = self.agent.run(folder, [], read_only, prompt, "validator")
+            limit = self.agent.settings.time_limit_seconds
+            with HelperService(helper_socket(folder), "try", folder, limit):
+                run, call = self.agent.run(folder, [], read_only, prompt, "validator")
             answer = folder / REVIEW_FILE
             written = answer.read_text(encoding="utf-8") if answer.is_file() else None
         if run is None or run.timed_out or written is None:

@@ -6,19 +6,34 @@ ignored and reported."""
 import hashlib
 import json
 import shutil
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.agents.helpers import write_helper
 from harness.targets.code import Code, code_root, files, save_code
 from harness.targets.loader import Target
 
 TASK_FILE = "TASK.md"
 CHECK = "check"
 TRY = "try"
-HIDDEN = ".harness"  # what the helpers read: the target, the current best, a candidate
+HIDDEN = ".harness"  # what the helpers read (the target, the current best, a candidate); read-only
 # Written by harness or by the agent's own tools as it works: never a change to report.
-_OWN = {TASK_FILE, CHECK, HIDDEN, ".home", "usage.json", ".aider.tags.cache.v4"}
+_OWN = {
+    TASK_FILE,
+    CHECK,
+    HIDDEN,
+    ".home",
+    "usage.json",
+    ".aider.tags.cache.v4",
+    ".aider.chat.history.md",
+    ".aider.input.history",
+}
+
+
+def helper_socket(folder: Path) -> Path:
+    """Where the service answering `folder`'s helper listens (read-only in the box; a socket
+    there can still be connected to)."""
+    return folder / HIDDEN / "helper.sock"
 
 
 @dataclass(frozen=True)
@@ -53,7 +68,7 @@ class Workspace:
             "budget_seconds": check_seconds,
         }
         (hidden / "check.json").write_text(json.dumps(settings), encoding="utf-8")
-        _helper(self.folder, CHECK, "check")
+        write_helper(self.folder / CHECK, helper_socket(self.folder))
         self._before = self._fingerprints()
 
     def _copy_tests(self) -> None:
@@ -91,14 +106,6 @@ class Workspace:
         return prints
 
 
-def _helper(folder: Path, name: str, mode: str) -> None:
-    """An executable `name` in `folder` that runs `harness.agents.check` in `mode`."""
-    helper = folder / name
-    command = f"{sys.executable} -m harness.agents.check {mode} {folder}"
-    helper.write_text(f'#!/bin/sh\nexec {command} "$@"\n', encoding="utf-8")
-    helper.chmod(0o555)
-
-
 def prepare_review(folder: Path, target: Target, candidate: Code, diff: str, task: str) -> Path:
     """A folder for an agent reviewing `candidate`: its files under `candidate/` and the change
     in CHANGE.diff (both read-only to the agent), the task, and `./try` to run an input through
@@ -115,5 +122,5 @@ def prepare_review(folder: Path, target: Target, candidate: Code, diff: str, tas
     save_code(candidate, hidden, "candidate")
     settings = {"target": target.address, "files": sorted(files(target, candidate))}
     (hidden / "check.json").write_text(json.dumps(settings), encoding="utf-8")
-    _helper(folder, TRY, "try")
+    write_helper(folder / TRY, helper_socket(folder))
     return shown
