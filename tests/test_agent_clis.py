@@ -6,6 +6,7 @@ judged like any candidate. The first edit is wrong on purpose, so that the verdi
 shown is one it must act on."""
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 from servers import Script, serve, tool_names
 from test_agents import NEW_SQUARES, WRITE, agent_session, installed
 
-from harness.agents.recipes import AIDER, CLAUDE_CODE, CODEX
+from harness.agents.recipes import AIDER, CLAUDE_CODE, CODEX, Recipe
 from harness.loop.session import Session
 from harness.records import CandidateRecord
 from harness.targets.loader import Target
@@ -66,36 +67,42 @@ def test_aider_edits_the_file_is_shown_the_failing_check_fixes_it_and_is_judged(
     assert VERDICT in _said(second) and "wrong result" in _said(second)  # ./check failed
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(not installed(CODEX), reason="codex missing: make agents")
-def test_codex_edits_runs_the_check_fixes_the_file_and_is_judged(
-    squares: Target, tmp_path: Path
-) -> None:
-    steps = [f"bash:{WRITE_WRONG}", "bash:./check", f"bash:{WRITE}", "bash:./check", "Done."]
-    script = Script(steps=steps)
-    with serve("responses", script) as url:
-        _, record = _run(squares, tmp_path / "s", "agent:codex:scripted", url)
-    _judged(record, "agent:codex:scripted")
-    assert len(script.requests) == 5 and all(r["stream"] for r in script.requests)
-    failed, passed = _said(script.requests[2]), _said(script.requests[4])
-    assert VERDICT in failed and "wrong result" in failed and "ACCEPTED" in passed
-
-
 def _claude_side(request: dict[str, Any]) -> str | None:
     """Claude Code's requests without its tools (a title, a quota check) are no steps."""
     return None if "Bash" in tool_names(request) else "ok"
 
 
+def _no_side(request: dict[str, Any]) -> str | None:
+    return None
+
+
+def _needs(recipe: Recipe) -> pytest.MarkDecorator:
+    return pytest.mark.skipif(not installed(recipe), reason=f"{recipe.name} missing: make agents")
+
+
 @pytest.mark.slow
-@pytest.mark.skipif(not installed(CLAUDE_CODE), reason="claude missing: make agents")
-def test_claude_code_edits_runs_the_check_fixes_the_file_and_is_judged(
-    squares: Target, tmp_path: Path
+@pytest.mark.parametrize(
+    ("optimizer", "protocol", "side"),
+    [
+        pytest.param("agent:codex:scripted", "responses", _no_side, marks=_needs(CODEX)),
+        pytest.param("agent:claude-code:scripted", "anthropic", _claude_side, marks=_needs(CLAUDE_CODE)),
+    ],
+    ids=["codex", "claude-code"],
+)  # fmt: skip
+def test_a_tool_calling_agent_edits_runs_the_check_fixes_the_file_and_is_judged(
+    optimizer: str,
+    protocol: str,
+    side: Callable[[dict[str, Any]], str | None],
+    squares: Target,
+    tmp_path: Path,
 ) -> None:
+    """Codex CLI over the responses API (its `exec_command` tool), Claude Code over Anthropic
+    messages (its `Bash` tool), both streamed."""
     steps = [f"bash:{WRITE_WRONG}", "bash:./check", f"bash:{WRITE}", "bash:./check", "Done."]
-    script = Script(steps=steps, side=_claude_side)
-    with serve("anthropic", script) as url:
-        _, record = _run(squares, tmp_path / "s", "agent:claude-code:scripted", url)
-    _judged(record, "agent:claude-code:scripted")
+    script = Script(steps=steps, side=side)
+    with serve(protocol, script) as url:
+        _, record = _run(squares, tmp_path / "s", optimizer, url)
+    _judged(record, optimizer)
     assert len(script.requests) == 5 and all(r["stream"] for r in script.requests)
     failed, passed = _said(script.requests[2]), _said(script.requests[4])
     assert VERDICT in failed and "wrong result" in failed and "ACCEPTED" in passed

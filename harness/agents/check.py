@@ -1,4 +1,4 @@
-"""The helpers in an agent's folder, run inside its box:
+"""What the helpers in an agent's folder ask for, run outside its box by `HelperService`:
 
 - `./check` (optimizer): the agent's current editable files judged by harness's own gate against
   the current best, the verdict printed as a table (exit 0: accepted). It is advice, never the
@@ -15,6 +15,7 @@ from typing import Any
 
 from rich.console import Console
 
+from harness.agents.workspace import HIDDEN
 from harness.bench.runner import BenchSettings
 from harness.errors import HarnessError, TargetError
 from harness.targets.code import Code, load_code
@@ -23,13 +24,11 @@ from harness.verify.differential import Differential, shown
 from harness.verify.gate import Verifier
 from harness.verify.render import print_verdict
 
-_HIDDEN = ".harness"
-
 
 def check(folder: Path) -> int:
     settings = _settings(folder)
     target = load_target(settings["target"])
-    current = load_code(folder / _HIDDEN, "current")
+    current = load_code(folder / HIDDEN, "current")
     mine = _read(folder, current, settings["files"])
     if mine == current:
         print("your files are unchanged: edit them, then run ./check again")
@@ -46,7 +45,7 @@ def try_input(folder: Path, text: str) -> int:
     if not isinstance(args, list) or len(args) != target.arity:
         print(f"give a JSON array of {target.arity} argument(s), e.g. ./try '[...]'")
         return 2
-    candidate = load_code(folder / _HIDDEN, "candidate")
+    candidate = load_code(folder / HIDDEN, "candidate")
     with tempfile.TemporaryDirectory(prefix="harness-try-") as tmp:
         differential = Differential(target, candidate, Path(tmp))
         try:
@@ -61,7 +60,7 @@ def try_input(folder: Path, text: str) -> int:
 
 
 def _settings(folder: Path) -> dict[str, Any]:
-    settings: dict[str, Any] = json.loads((folder / _HIDDEN / "check.json").read_text("utf-8"))
+    settings: dict[str, Any] = json.loads((folder / HIDDEN / "check.json").read_text("utf-8"))
     return settings
 
 

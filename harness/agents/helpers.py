@@ -39,7 +39,6 @@ class HelperService:
     def __init__(self, socket_path: Path, mode: str, folder: Path, limit_seconds: float) -> None:
         self.mode, self.folder, self.limit = mode, folder, limit_seconds
         self.requests = 0
-        self._closed = threading.Event()
         self._running: subprocess.Popen[str] | None = None
         self._cwd = tempfile.TemporaryDirectory(prefix="harness-helper-")
         self._listener = socket.socket(socket.AF_UNIX)
@@ -49,7 +48,7 @@ class HelperService:
         self._thread.start()
 
     def _serve(self) -> None:
-        while not self._closed.is_set():
+        while True:
             try:
                 connection, _ = self._listener.accept()
             except OSError:
@@ -86,7 +85,6 @@ class HelperService:
         return {"output": output, "code": self._running.returncode}
 
     def close(self) -> None:
-        self._closed.set()
         with contextlib.suppress(OSError):
             self._listener.shutdown(socket.SHUT_RDWR)  # wakes the accept
         self._listener.close()

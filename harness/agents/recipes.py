@@ -239,8 +239,7 @@ def _mini_env(call: AgentCall) -> dict[str, str]:
         "MSWEA_SILENT_STARTUP": "1",
         "MSWEA_MODEL_RETRY_STOP_AFTER_ATTEMPT": "3",
         "LITELLM_LOCAL_MODEL_COST_MAP": "True",  # no fetch of litellm's price list
-        "OPENAI_API_KEY": os.environ.get("OPENAI_API_KEY", _UNUSED_KEY),
-    }
+    } | _keys(call, "OPENAI_API_KEY")
 
 
 def _mini_usage(call: AgentCall, output: str) -> Usage:
@@ -278,7 +277,7 @@ MINI_SWE_AGENT = Recipe(
     _mini_command,
     _mini_env,
     _mini_usage,
-    ("ANTHROPIC_API_KEY",),
+    ("OPENAI_API_KEY", "ANTHROPIC_API_KEY"),
 )
 
 
