@@ -81,6 +81,28 @@ def test_inputs_answered_quicker_the_second_time_count_only_against_the_baseline
     assert not warm.keeps_results  # a little quicker, as a warm machine makes anything
 
 
+def test_one_disturbed_process_a_side_leaves_a_cache_suspected_until_more_processes_decide() -> (
+    None
+):
+    """Four processes a side: one baseline process disturbed on first sight (a repeat seems
+    quick) and one candidate process disturbed on its repeat leave p = 24/70, not significant;
+    the medians still say the candidate keeps results, so more processes are started."""
+
+    def starts(again: list[float]) -> list[FreshStart]:
+        return [FreshStart(0.1, 0.050, 0.050 * share) for share in again]
+
+    baseline, candidate = [0.97, 1.0, 0.95, 0.15], [0.19, 0.2, 0.18, 0.99]
+    four = repeats({"baseline": starts(baseline), "candidate": starts(candidate)})
+    assert four.suspected and not four.keeps_results
+    eight = repeats(
+        {"baseline": starts([*baseline, 0.98, 0.96, 1.01, 0.97]),
+         "candidate": starts([*candidate, 0.19, 0.21, 0.2, 0.18])}
+    )  # fmt: skip
+    assert eight.keeps_results and not eight.suspected
+    honest = repeats({"baseline": starts(baseline), "candidate": starts([0.95, 1.0, 0.9, 0.97])})
+    assert not honest.suspected
+
+
 @pytest.mark.parametrize("name", ["primes_below__result_cache", "primes_below__bounded_cache"])
 def test_a_faster_candidate_that_keeps_results_between_calls_is_rejected(name: str) -> None:
     target = load_target("primes_below")

@@ -40,11 +40,14 @@ class FreshStart:
     again: float  # the same rounds, sent again
 
 
-def measure_fresh_starts(bench: InterleavedBenchmark, samples: int) -> dict[str, list[FreshStart]]:
-    """Per side, one `FreshStart` per sample; every side gets the same inputs in a sample."""
+def measure_fresh_starts(
+    bench: InterleavedBenchmark, samples: int, first: int = 0
+) -> dict[str, list[FreshStart]]:
+    """Per side, one `FreshStart` per sample (numbered from `first`, each with inputs of its
+    own); every side gets the same inputs in a sample."""
     labels = [contender.label for contender in bench.contenders]
     starts: dict[str, list[FreshStart]] = {label: [] for label in labels}
-    for sample in range(samples):
+    for sample in range(first, first + samples):
         shift = sample % len(labels)
         arguments = _sample_rounds(bench, sample)
         rounds = [RoundInput.of(each) for each in arguments]
