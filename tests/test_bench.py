@@ -3,6 +3,7 @@
 import json
 import math
 import random
+import statistics
 import subprocess
 import sys
 import textwrap
@@ -31,6 +32,41 @@ def test_interval_brackets_a_clear_speedup() -> None:
     estimate = speedup_interval(baseline, candidate)
     assert estimate.low < 2.0 < estimate.high and estimate.low > 1.9
     assert decide(estimate, 0.03) is True
+
+
+def _disturbed(rng: random.Random) -> float:
+    return rng.lognormvariate(0, 0.02) * (1 + (rng.expovariate(3) if rng.random() < 0.3 else 0))
+
+
+def _rounds_of_varying_size(seed: int, rounds: int) -> BenchOutcome:
+    """Ten blocks of equally fast sides timing rounds a third above or below one size (as the
+    holdout's are); a busy machine disturbs a third of the rounds, each on its own."""
+    rng = random.Random(seed)
+    sizes = [rng.choice([0.7, 1.3]) * rng.uniform(0.95, 1.05) for _ in range(10 * rounds)]
+    sides = {
+        label: SideRecord(label, times=[size * _disturbed(rng) for size in sizes])
+        for label in ("original", "candidate")
+    }
+    for side in sides.values():
+        side.block_medians = [
+            statistics.median(side.times[b * rounds : (b + 1) * rounds]) for b in range(10)
+        ]
+    return BenchOutcome(sides, rounds, "decided", 1.0)
+
+
+def test_blocks_pair_their_rounds_so_varying_sizes_leave_the_interval_narrow() -> None:
+    paired, unpaired = [], []
+    for seed in range(40):
+        outcome = _rounds_of_varying_size(seed, rounds=6)
+        estimate = outcome.estimate("original", "candidate")
+        assert decide(estimate, 0.03) is not True
+        paired.append(math.log(estimate.high / estimate.low))
+        sides = outcome.sides
+        medians = speedup_interval(
+            sides["original"].block_medians, sides["candidate"].block_medians
+        )
+        unpaired.append(math.log(medians.high / medians.low))
+    assert statistics.median(paired) < 0.6 * statistics.median(unpaired), (paired, unpaired)
 
 
 def test_identical_timings_are_never_faster() -> None:

@@ -8,14 +8,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from repos import harness_init, make_repo
 
 from harness.bench.runner import BenchSettings
+from harness.bench.stats import SpeedupEstimate
 from harness.loop.examples import examples
 from harness.targets.inputs import InputSource
 from harness.targets.loader import Target, load_target
 from harness.verify.gate import Verifier
-from harness.verify.holdout import judge_holdout
+from harness.verify.holdout import judge_holdout, shown_faster
 
 CANDIDATES = Path(__file__).parent / "candidates"
 BENCH = BenchSettings(budget_seconds=6)
@@ -67,7 +69,7 @@ def test_judging_the_holdout_stops_at_the_first_disagreement(squares: Target) ->
     right = judge_holdout(squares, FAST, BENCH)
     assert right.ok and right.passed == right.total > 0
     assert right.summary == f"holdout: {right.total}/{right.total} passed"
-    assert right.speed is not None and "x the original's speed on it, 95% CI" in right.speed
+    assert right.speed is not None and "x the original's speed on it, 99% CI" in right.speed
     wrong = judge_holdout(squares, FAST.replace("x * x", "x * abs(x)"), BENCH)
     assert not wrong.ok and wrong.failure is not None and wrong.speed is None
     assert wrong.failure.startswith("holdout size") and "wrong result" in wrong.failure
@@ -124,5 +126,21 @@ def test_verify_with_holdout_adds_the_holdout_to_the_verdict(
     )
     verdict = json.loads(done.stdout)
     [holdout] = [check for check in verdict["checks"] if check["name"] == "holdout"]
-    pattern = r"holdout: (\d+)/\1 passed; [\d.]+x the original's speed on it, 95% CI \[.+\]"
+    pattern = r"holdout: (\d+)/\1 passed; [\d.]+x the original's speed on it, 99% CI \[.+\]"
     assert holdout["passed"] and re.fullmatch(pattern, holdout["detail"]), holdout["detail"]
+
+
+@pytest.mark.parametrize(
+    ("speedup", "low", "high", "shown"),
+    [
+        (1.037, 0.936, 1.150, False),  # CI once: a speed of 1 left wide by noise
+        (1.008, 1.002, 1.014, False),  # surely faster, by less than half the margin
+        (1.060, 0.990, 1.140, False),  # the margin at the estimate, not surely faster
+        (1.080, 1.020, 1.140, True),
+        (1.020, 1.005, 1.035, True),
+    ],
+)
+def test_shown_faster_needs_the_interval_above_1_and_half_the_margin(
+    speedup: float, low: float, high: float, shown: bool
+) -> None:
+    assert shown_faster(SpeedupEstimate(speedup, low, high, 10), 0.03) is shown

@@ -5,7 +5,7 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.bench.stats import SpeedupEstimate, speedup_interval
+from harness.bench.stats import SpeedupEstimate, log_ratio_interval, paired_log_ratio
 from harness.sandbox.messages import TimedRound
 from harness.verdict import SideTimes, Timings
 
@@ -61,10 +61,9 @@ class BenchOutcome:
     def blocks(self) -> int:
         return min(len(side.block_medians) for side in self.sides.values())
 
-    def estimate(self, slower: str, faster: str) -> SpeedupEstimate:
-        n = self.blocks
-        return speedup_interval(
-            self.sides[slower].block_medians[:n], self.sides[faster].block_medians[:n]
+    def estimate(self, slower: str, faster: str, confidence: float = 0.95) -> SpeedupEstimate:
+        return paired_estimate(
+            self.sides[slower], self.sides[faster], self.rounds_per_block, confidence
         )
 
     @property
@@ -101,3 +100,14 @@ def report_problem(samples: list[float], cpu: list[float], rounds: int) -> str |
     if sum(cpu) > sum(samples) + _CPU_OVER_WALL_SECONDS:
         return "reported rounds shorter than the CPU time it reported for them"
     return None
+
+
+def paired_estimate(
+    slower: SideRecord, faster: SideRecord, rounds: int, confidence: float = 0.95
+) -> SpeedupEstimate:
+    """`slower`'s time over `faster`'s, from each block's round-by-round ratios (see
+    `paired_log_ratio`); every block has `rounds` rounds."""
+    blocks = min(len(slower.block_medians), len(faster.block_medians))
+    spans = [slice(block * rounds, (block + 1) * rounds) for block in range(blocks)]
+    ratios = [paired_log_ratio(slower.times[span], faster.times[span]) for span in spans]
+    return log_ratio_interval(ratios, confidence)

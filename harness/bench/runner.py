@@ -20,11 +20,17 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from harness.bench.checks import OutputCheck, OutputChecks
 from harness.bench.cores import parent_off_core, quick_handoffs
-from harness.bench.outcome import BenchOutcome, SideRecord, report_problem, reported
+from harness.bench.outcome import (
+    BenchOutcome,
+    SideRecord,
+    paired_estimate,
+    report_problem,
+    reported,
+)
 from harness.bench.pool import Prepared, ProcessPairs
 from harness.bench.prefetch import BlockInputs, InputBlock
 from harness.bench.slices import MIN_POOL, CallSlices
-from harness.bench.stats import decide, speedup_interval
+from harness.bench.stats import SpeedupEstimate, decide
 from harness.sandbox.limits import measuring_core
 from harness.sandbox.messages import BlockResult, RoundInput, SandboxSpec, TimedRound
 from harness.sandbox.process import SandboxProcess
@@ -84,6 +90,7 @@ class InterleavedBenchmark:
         # Timing inputs also depend on a secret, so even a known seed does not reveal them.
         self._secret = secrets.token_hex(8)
         self.sides = {c.label: SideRecord(c.label) for c in contenders}
+        self.rounds = 1  # timed rounds per block, once calibrated
         self._preload = self._preloads()
         self._pairs: ProcessPairs | None = None
         self._slices: CallSlices | None = None
@@ -103,6 +110,10 @@ class InterleavedBenchmark:
             pairs = ProcessPairs(labels, self._spawn, self._warmup, warmup, self.core, timeout)
             pairs.prefetch(0)
             self._pairs = pairs
+
+    def estimate(self, slower: str, faster: str, confidence: float = 0.95) -> SpeedupEstimate:
+        """`slower`'s time over `faster`'s from the blocks measured so far."""
+        return paired_estimate(self.sides[slower], self.sides[faster], self.rounds, confidence)
 
     def close(self) -> None:
         if self._pairs is not None:
@@ -124,7 +135,7 @@ class InterleavedBenchmark:
             stack.callback(self._checks.close)
             first = pairs.get(0)
             stack.callback(first.close)
-            rounds = self._calibrate(first)
+            rounds = self.rounds = self._calibrate(first)
             if self._record_checks(wait=False):
                 seconds = time.monotonic() - started
                 return BenchOutcome(
@@ -161,12 +172,9 @@ class InterleavedBenchmark:
                 return f"integrity check failed in block {done}"
             if stop is not None and stop():
                 return f"stopped after {done} blocks"
-            if pair and done >= settings.min_blocks:
-                estimate = speedup_interval(
-                    self.sides[pair[0]].block_medians, self.sides[pair[1]].block_medians
-                )
-                if decide(estimate, settings.min_gain) is not None:
-                    return f"decided after {done} blocks"
+            decisive = pair and decide(self.estimate(*pair), settings.min_gain) is not None
+            if decisive and done >= settings.min_blocks:
+                return f"decided after {done} blocks"
             if time.monotonic() - started > settings.budget_seconds and done >= 2:
                 return f"time budget of {settings.budget_seconds:g} s reached after {done} blocks"
         return f"block limit ({settings.max_blocks}) reached"
