@@ -119,6 +119,26 @@ FLAGGED = {
         "accesses files (_io.FileIO) (private twin of io)",
     ),
     "_imp": ("import _imp\ndef f(xs):\n    return xs\n", "(private twin of importlib)"),
+    "imp": ("import imp\ndef f(xs):\n    return xs\n", "imports modules dynamically (imp)"),
+    "pkgutil.resolve_name": (
+        "from pkgutil import resolve_name\ndef f(xs):\n    return resolve_name('os:fork')()\n",
+        "imports modules dynamically (pkgutil)",
+    ),
+    "runpy": ("import runpy\ndef f(xs):\n    return runpy.run_module('x')\n", "runs modules"),
+    "mmap": ("import mmap\ndef f(xs):\n    return mmap.mmap(-1, 8)\n", "maps files and memory"),
+    "fcntl": ("import fcntl\ndef f(xs):\n    return xs\n", "controls file descriptors"),
+    "concurrent.futures": (
+        "from concurrent.futures import ProcessPoolExecutor\ndef f(xs):\n    return xs\n",
+        "starts processes or threads (concurrent)",
+    ),
+    "asyncio": (
+        "import asyncio\ndef f(xs):\n    return xs\n",
+        "starts processes and opens sockets (asyncio)",
+    ),
+    "code.InteractiveInterpreter": (
+        "import code\ndef f(xs):\n    code.InteractiveInterpreter().runsource('1')\n",
+        "compiles code (code)",
+    ),
 }
 
 
@@ -262,3 +282,15 @@ def test_an_unchanged_repository_module_using_os_environ_is_judged_correct(
     worse = original.replace("import os\n", "import os\nimport subprocess\n")
     rejected = Verifier(None).evaluate(target, worse, seed=1)
     assert rejected.reasons == ["static screen: line 2: starts processes (subprocess)"]
+
+
+def test_code_nested_too_deeply_for_the_screen_is_refused_not_a_crash() -> None:
+    from harness.targets.loader import load_target
+    from harness.verify.gate import Verifier
+
+    source = "def primes_below(n):\n    return [" + " + ".join(["n"] * 2000) + "]\n"
+    target = load_target("primes_below")
+    verdict = Verifier(None).evaluate(target, source, seed=1)
+    assert not verdict.accepted
+    [screen_check] = [check for check in verdict.checks if check.name == "static screen"]
+    assert not screen_check.passed and "nested too deeply" in screen_check.detail

@@ -53,6 +53,8 @@ def static_screen(ctx: GateContext) -> Check:
             problems += [f"{where}{finding}" for finding in findings]
         except SyntaxError as exc:
             problems.append(f"{where}syntax error at line {exc.lineno}: {exc.msg}")
+        except RecursionError:  # what the screen cannot read is not let through
+            problems.append(f"{where}nested too deeply for the screen to read; write it flatter")
     if problems:
         return Check(name, False, "; ".join(problems))
     return Check(name, True, "no flagged constructs; entry function found with the right arity")
