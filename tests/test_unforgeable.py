@@ -121,3 +121,31 @@ def test_a_measured_process_is_stopped_outside_its_rounds_and_its_cpu_counted(
         # the parent's clock holds it all (but for the cores' clocks differing a little)
         assert reported <= answer.cpu <= reported + 0.005
         assert answer.cpu <= answer.wall + 1e-4
+
+
+def test_a_process_that_stops_only_after_the_wait_is_continued_all_the_same(
+    squares: Target, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a busy machine a child can stay runnable for seconds after its stop signal: the wait
+    gives up, the stop lands later, and the next request must still continue it (it once sat
+    stopped until a 40 s warm-up timeout)."""
+    import os
+    import signal
+
+    import harness.sandbox.process as sandbox_process
+    from harness.sandbox.freezer import FreezeError
+
+    def stop_landing_late(pid: int) -> None:
+        os.kill(pid, signal.SIGSTOP)
+        raise FreezeError(f"process {pid} did not stop within 2 s")
+
+    module = place(squares, baseline_code(squares), tmp_path / "src")
+    process = SandboxProcess(module_spec(squares, module, tmp_path, "timed"))
+    with process:
+        process.start()
+        monkeypatch.setattr(sandbox_process, "freeze", stop_landing_late)
+        process.freeze()
+        pid = process.command_pid()
+        assert pid is not None and _state(pid) == "T"
+        result = process.bench("warm-up", [RoundInput.of([[3, 4]])], 10.0).result
+    assert result.ok, result.error

@@ -192,9 +192,11 @@ class SandboxProcess:
         by the next read)."""
         pid = self.command_pid()
         if pid is not None and self.alive:
+            # Set before the wait: a child too starved to stop within it (state R for seconds on
+            # a busy machine) stops later all the same, and only a continue wakes it.
+            self._frozen = True
             with contextlib.suppress(FreezeError, OSError):
                 freeze(pid)
-                self._frozen = True
 
     def _thaw(self) -> None:
         pid = self.command_pid()

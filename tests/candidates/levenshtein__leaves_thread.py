@@ -1,12 +1,15 @@
-"""Starts a background worker that outlives the call."""
+"""Starts a background worker that outlives the call, through a module the screen lets through
+(logging's queue listener runs a thread): the sandbox's own count of threads catches it."""
 
-from concurrent.futures import ThreadPoolExecutor
+import queue
+from logging.handlers import QueueListener
 
-_pool = ThreadPoolExecutor(max_workers=1)
+_listener = QueueListener(queue.Queue())
 
 
 def levenshtein(a, b):
-    _pool.submit(sum, [1, 2])
+    if _listener._thread is None:
+        _listener.start()
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i]
