@@ -15,7 +15,7 @@ import pytest
 
 from harness.bench.outcome import BenchOutcome, SideRecord
 from harness.bench.runner import BenchSettings, Contender, InterleavedBenchmark
-from harness.bench.stats import decide, speedup_interval
+from harness.bench.stats import SpeedupEstimate, decide, log_ratio_interval
 from harness.sandbox.messages import SandboxSpec
 from harness.sandbox.process import SandboxProcess
 from harness.targets.loader import Target
@@ -25,11 +25,16 @@ from harness.verify.speed import SpeedReport, speed_check
 CANDIDATES = Path(__file__).parent / "candidates"
 
 
+def _interval(baseline: list[float], candidate: list[float]) -> SpeedupEstimate:
+    """The interval on per-block figures of two sides."""
+    return log_ratio_interval([math.log(b / c) for b, c in zip(baseline, candidate, strict=True)])
+
+
 def test_interval_brackets_a_clear_speedup() -> None:
     rng = random.Random(0)
     baseline = [2.0 * (1 + rng.gauss(0, 0.01)) for _ in range(8)]
     candidate = [1.0 * (1 + rng.gauss(0, 0.01)) for _ in range(8)]
-    estimate = speedup_interval(baseline, candidate)
+    estimate = _interval(baseline, candidate)
     assert estimate.low < 2.0 < estimate.high and estimate.low > 1.9
     assert decide(estimate, 0.03) is True
 
@@ -62,9 +67,7 @@ def test_blocks_pair_their_rounds_so_varying_sizes_leave_the_interval_narrow() -
         assert decide(estimate, 0.03) is not True
         paired.append(math.log(estimate.high / estimate.low))
         sides = outcome.sides
-        medians = speedup_interval(
-            sides["original"].block_medians, sides["candidate"].block_medians
-        )
+        medians = _interval(sides["original"].block_medians, sides["candidate"].block_medians)
         unpaired.append(math.log(medians.high / medians.low))
     assert statistics.median(paired) < 0.6 * statistics.median(unpaired), (paired, unpaired)
 
@@ -72,11 +75,11 @@ def test_blocks_pair_their_rounds_so_varying_sizes_leave_the_interval_narrow() -
 def test_identical_timings_are_never_faster() -> None:
     rng = random.Random(1)
     times = [1 + rng.gauss(0, 0.02) for _ in range(10)]
-    assert decide(speedup_interval(times, list(times)), 0.03) is False
+    assert decide(_interval(times, list(times)), 0.03) is False
 
 
 def test_one_block_is_undecided() -> None:
-    estimate = speedup_interval([2.0], [1.0])
+    estimate = _interval([2.0], [1.0])
     assert (estimate.low, estimate.high) == (0.0, math.inf) and decide(estimate, 0.03) is None
 
 

@@ -34,7 +34,6 @@ REJECTED = {
     "primes_below__deletes_files": ("static screen", "os.remove"),
     "primes_below__patches_timer_at_runtime": ("import in sandbox", "replaced json.dumps"),
     "levenshtein__leaves_thread": ("edge cases", "background thread"),
-    "levenshtein__leaves_thread_by_concurrent": ("static screen", "processes or threads"),
     "squares__hang": ("edge cases", "timed out"),
     "squares__segfault": ("edge cases", "SIGSEGV"),
     "squares__memory_bomb": ("edge cases", "MemoryError"),

@@ -172,12 +172,14 @@ class InterleavedBenchmark:
                 return f"integrity check failed in block {done}"
             if stop is not None and stop():
                 return f"stopped after {done} blocks"
-            decisive = pair and decide(self.estimate(*pair), settings.min_gain) is not None
-            if decisive and done >= settings.min_blocks:
+            if pair and done >= settings.min_blocks and self._decisive(pair):
                 return f"decided after {done} blocks"
             if time.monotonic() - started > settings.budget_seconds and done >= 2:
                 return f"time budget of {settings.budget_seconds:g} s reached after {done} blocks"
         return f"block limit ({settings.max_blocks}) reached"
+
+    def _decisive(self, pair: tuple[str, str]) -> bool:
+        return decide(self.estimate(*pair), self.settings.min_gain) is not None
 
     def _calibrate(self, prepared: Prepared) -> int:
         """Rounds per block so that the first contender's block lasts about `block_seconds`."""

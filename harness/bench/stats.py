@@ -18,14 +18,6 @@ class SpeedupEstimate:
     blocks: int
 
 
-def speedup_interval(
-    baseline: Sequence[float], candidate: Sequence[float], confidence: float = 0.95
-) -> SpeedupEstimate:
-    """CI from a t-interval on the log ratios of two sides' per-block figures."""
-    ratios = np.log(np.asarray(baseline, dtype=float) / np.asarray(candidate, dtype=float))
-    return log_ratio_interval([float(ratio) for ratio in ratios], confidence)
-
-
 def paired_log_ratio(baseline_rounds: Sequence[float], candidate_rounds: Sequence[float]) -> float:
     """One block's figure: the median of its round-by-round log ratios. Round k of both sides
     timed the same input next to each other in time, so each pair cancels what the input and

@@ -114,12 +114,12 @@ def _timed(
         blocks would not change the answer. Stopping whenever the 99% interval first showed
         it faster would let a candidate as fast as the original pass more often, one look
         after another."""
-        if bench.estimate("original", "candidate").blocks < settings.min_blocks:
+        judged = bench.estimate("original", "candidate", _CONFIDENCE)
+        if judged.blocks < settings.min_blocks:
             return False
         beyond_doubt = bench.estimate("original", "candidate", _EARLY_CONFIDENCE)
-        short = bench.estimate("original", "candidate", _CONFIDENCE)
-        least = _least_speedup(settings.min_gain)
-        return bool(decide(beyond_doubt, settings.min_gain)) or short.high < least
+        short = judged.high < _least_speedup(settings.min_gain)
+        return short or bool(decide(beyond_doubt, settings.min_gain))
 
     outcome = bench.run(stop=settled)
     if outcome.problems:
